@@ -1,0 +1,139 @@
+# newswire - a news ticker and story-card display for wall screens.
+#
+# src/core is pure logic, compiled WITHOUT the SDL and libcurl flags, and the
+# unit tests link it without those libraries: a core call into SDL or curl
+# fails to build. src/platform holds the adapters. See README "Architecture".
+
+include config.mk
+
+BUILD ?= build
+SAN ?=
+
+CORE_PKGS = libcjson inih
+PLATFORM_PKGS = sdl2 SDL2_ttf SDL2_image libcurl
+TEST_PKGS = cmocka
+
+# Debian packages: what `make deps` installs when missing.
+DEB_PACKAGES = make gcc libc6-dev pkg-config \
+               libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev \
+               libcurl4-openssl-dev libcjson-dev libinih-dev libcmocka-dev \
+               clang-format
+DEB_PACKAGES_OPTIONAL = xvfb clang libclang-rt-14-dev valgrind
+
+pkgcflags = $(shell pkg-config --cflags $(1))
+pkglibs = $(shell pkg-config --libs $(1))
+
+BASE_CFLAGS = $(STDFLAGS) $(WARNFLAGS) $(OPTFLAGS) -MMD -MP \
+              -DNEWSWIRE_DATADIR='"$(DATADIR)"' $(if $(SAN),$(SANFLAGS))
+CORE_CFLAGS = $(BASE_CFLAGS) -Isrc/core $(call pkgcflags,$(CORE_PKGS))
+PLATFORM_CFLAGS = $(CORE_CFLAGS) -Isrc/platform \
+                  $(call pkgcflags,$(PLATFORM_PKGS))
+LDFLAGS_SAN = $(if $(SAN),$(SANFLAGS))
+CORE_LIBS = $(call pkglibs,$(CORE_PKGS)) -lpthread -lm
+PLATFORM_LIBS = $(call pkglibs,$(PLATFORM_PKGS))
+
+CORE_SRC = $(wildcard src/core/*.c)
+PLATFORM_SRC = $(wildcard src/platform/*.c)
+CORE_OBJ = $(CORE_SRC:src/%.c=$(BUILD)/%.o)
+PLATFORM_OBJ = $(PLATFORM_SRC:src/%.c=$(BUILD)/%.o)
+BIN = $(BUILD)/newswire
+
+UNIT_SRC = $(wildcard tests/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
+IT_SRC = $(wildcard tests/it_*.c)
+IT_BIN = $(IT_SRC:tests/%.c=$(BUILD)/tests/%)
+HTTPD = $(BUILD)/tests/httpd
+
+.PHONY: all deps run check unit san integration check-deps format \
+        format-check fuzz bench clean install
+
+all: $(BIN)
+
+$(BUILD)/core/%.o: src/core/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CORE_CFLAGS) -c $< -o $@
+
+$(BUILD)/platform/%.o: src/platform/%.c
+	@mkdir -p $(@D)
+	$(CC) $(PLATFORM_CFLAGS) -c $< -o $@
+
+$(BUILD)/main.o: src/main.c
+	@mkdir -p $(@D)
+	$(CC) $(PLATFORM_CFLAGS) -c $< -o $@
+
+$(BIN): $(BUILD)/main.o $(PLATFORM_OBJ) $(CORE_OBJ)
+	$(CC) $(LDFLAGS_SAN) -o $@ $^ $(PLATFORM_LIBS) $(CORE_LIBS)
+
+# Unit tests: core objects and cmocka only.
+$(BUILD)/tests/test_%: tests/test_%.c $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CORE_CFLAGS) $(call pkgcflags,$(TEST_PKGS)) -Itests \
+	    $(LDFLAGS_SAN) -o $@ $^ $(call pkglibs,$(TEST_PKGS)) $(CORE_LIBS)
+
+# Integration tests run the real binary; they may read PNGs with SDL_image.
+$(BUILD)/tests/it_%: tests/it_%.c tests/ittools.c $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(PLATFORM_CFLAGS) $(call pkgcflags,$(TEST_PKGS)) -Itests \
+	    $(LDFLAGS_SAN) -o $@ $^ $(call pkglibs,$(TEST_PKGS)) \
+	    $(PLATFORM_LIBS) $(CORE_LIBS)
+
+$(HTTPD): tests/httpd.c
+	@mkdir -p $(@D)
+	$(CC) $(STDFLAGS) $(WARNFLAGS) $(OPTFLAGS) -o $@ $<
+
+deps:
+	@sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	missing=; for p in $(DEB_PACKAGES) $(if $(OPTIONAL),$(DEB_PACKAGES_OPTIONAL)); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' \
+	        || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all packages present"; exit 0; fi; \
+	echo "deps: installing:$$missing"; \
+	$$sudo apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(BIN) --window
+
+unit: $(UNIT_BIN)
+	@sh tests/run-tests.sh unit $(UNIT_BIN)
+
+integration: $(BIN) $(IT_BIN) $(HTTPD)
+	@NEWSWIRE_BIN=$(BIN) HTTPD_BIN=$(HTTPD) sh tests/run-tests.sh integration $(IT_BIN)
+
+# The unit tests again, built with AddressSanitizer and UBSan.
+san:
+	@$(MAKE) --no-print-directory BUILD=build-san SAN=1 OPTFLAGS='-O1 -g' unit
+
+# Core must not see SDL or libcurl: the include path reaches them anyway.
+check-deps:
+	@if grep -nE '#include *[<"](SDL|curl/)' src/core/*.c src/core/*.h; then \
+	    echo "check-deps: src/core includes a platform header"; exit 1; \
+	else echo "check-deps: src/core is free of SDL and libcurl"; fi
+
+FORMAT_FILES = $(wildcard src/*.c src/core/*.[ch] src/platform/*.[ch] \
+                          tests/*.[ch] fuzz/*.c bench/*.c)
+format:
+	clang-format -i $(FORMAT_FILES)
+
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_FILES) && \
+	    echo "format-check: clean"
+
+check: all check-deps format-check
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory san
+	@$(MAKE) --no-print-directory integration
+
+clean:
+	rm -rf build build-san build-fuzz
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/fonts \
+	    $(DESTDIR)$(DATADIR)/assets
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/newswire
+	install -m 644 fonts/*.ttf fonts/LICENSE-DejaVu.txt $(DESTDIR)$(DATADIR)/fonts/
+	install -m 644 assets/demo-feed.json $(DESTDIR)$(DATADIR)/assets/
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,553 @@
+/*
+ * config: defaults table, setters and the INI reader. See config.h.
+ *
+ * The table below is the single place a knob is defined: its section, key,
+ * type, range and default. config/newswire.conf documents each entry for
+ * users, and a test checks that the two agree.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ini.h>
+
+#include "config.h"
+#include "util.h"
+
+typedef enum KeyType { KEY_INT, KEY_BOOL, KEY_STR, KEY_COLOR } KeyType;
+
+typedef struct KeyDef {
+    const char *section;
+    const char *key;
+    KeyType type;
+    size_t offset; /* into Config */
+    long min, max; /* KEY_INT range; KEY_STR maximum length in max */
+    const char *def;
+} KeyDef;
+
+#define OFF(field) offsetof(Config, field)
+#define STRMAX(field) ((long)sizeof(((Config *)0)->field) - 1)
+
+static const KeyDef KEYS[] = {
+    {"fetch", "interval_s", KEY_INT, OFF(fetch_interval_s), 10, 86400, "300"},
+    {"fetch", "timeout_s", KEY_INT, OFF(fetch_timeout_s), 1, 300, "20"},
+    {"fetch", "max_kb", KEY_INT, OFF(fetch_max_kb), 16, 65536, "4096"},
+    {"display", "width", KEY_INT, OFF(width), 160, 16384, "1280"},
+    {"display", "height", KEY_INT, OFF(height), 120, 16384, "720"},
+    {"display", "fullscreen", KEY_BOOL, OFF(fullscreen), 0, 1, "false"},
+    {"display", "vsync", KEY_BOOL, OFF(vsync), 0, 1, "true"},
+    {"display", "fps", KEY_INT, OFF(fps), 1, 240, "60"},
+    {"display", "max_texture", KEY_INT, OFF(max_texture_px), 0, 16384, "0"},
+    {"display", "font_regular", KEY_STR, OFF(font_regular), 1,
+     STRMAX(font_regular), "fonts/DejaVuSans.ttf"},
+    {"display", "font_bold", KEY_STR, OFF(font_bold), 1, STRMAX(font_bold),
+     "fonts/DejaVuSans-Bold.ttf"},
+    {"crawl", "speed_px_s", KEY_INT, OFF(crawl_speed_px_s), 0, 2000, "120"},
+    {"crawl", "show_source", KEY_BOOL, OFF(crawl_show_source), 0, 1, "true"},
+    {"crawl", "separator", KEY_STR, OFF(crawl_separator), 0,
+     STRMAX(crawl_separator), "\xe2\x80\xa2"},
+    {"crawl", "label", KEY_STR, OFF(bar_label), 0, STRMAX(bar_label),
+     "NEWS"},
+    {"cards", "dwell_ms", KEY_INT, OFF(card_dwell_ms), 1000, 600000, "8000"},
+    {"cards", "fade_ms", KEY_INT, OFF(card_fade_ms), 0, 5000, "600"},
+    {"cards", "show_summary", KEY_BOOL, OFF(card_show_summary), 0, 1, "true"},
+    {"clock", "show", KEY_BOOL, OFF(clock_show), 0, 1, "true"},
+    {"clock", "format", KEY_STR, OFF(clock_format), 1, STRMAX(clock_format),
+     "%H:%M"},
+    {"filter", "max_age_h", KEY_INT, OFF(max_age_h), 0, 24 * 365 * 100, "0"},
+    {"filter", "max_stories", KEY_INT, OFF(max_stories), 1, 1000, "100"},
+    {"theme", "background", KEY_COLOR, OFF(color_background), 0, 0,
+     "#0e1116"},
+    {"theme", "headline", KEY_COLOR, OFF(color_headline), 0, 0, "#f5f7fa"},
+    {"theme", "summary", KEY_COLOR, OFF(color_summary), 0, 0, "#b8c0cc"},
+    {"theme", "meta", KEY_COLOR, OFF(color_meta), 0, 0, "#8a94a3"},
+    {"theme", "accent", KEY_COLOR, OFF(color_accent), 0, 0, "#e0393e"},
+    {"theme", "bar", KEY_COLOR, OFF(color_bar), 0, 0, "#1b2230"},
+    {"theme", "bar_text", KEY_COLOR, OFF(color_bar_text), 0, 0, "#ffffff"},
+    {"theme", "clock_background", KEY_COLOR, OFF(color_clock_bg), 0, 0,
+     "#2a3344"},
+    {"theme", "warning", KEY_COLOR, OFF(color_warning), 0, 0, "#f2b33d"},
+};
+
+/* Keys of a [feed.NAME] section; handled apart because feeds repeat. */
+static const char *const FEED_KEYS[] = {"url", "source", "format",
+                                        "interval_s"};
+
+static const char *const FORMAT_NAMES[] = {
+    [FEED_FORMAT_AUTO] = "auto",
+    [FEED_FORMAT_NEWSAPI] = "newsapi",
+    [FEED_FORMAT_JSONFEED] = "jsonfeed",
+};
+
+const char *
+config_format_name(FeedFormat f)
+{
+    return (size_t)f < ARRAY_LEN(FORMAT_NAMES) ? FORMAT_NAMES[f] : "?";
+}
+
+static int
+parse_long(const char *s, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s)
+        return -1;
+    while (*end == ' ' || *end == '\t')
+        end++;
+    if (*end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int
+parse_bool(const char *s, bool *out)
+{
+    static const char *const yes[] = {"true", "yes", "on", "1"};
+    static const char *const no[] = {"false", "no", "off", "0"};
+    for (size_t i = 0; i < ARRAY_LEN(yes); i++) {
+        if (!strcasecmp(s, yes[i])) {
+            *out = true;
+            return 0;
+        }
+        if (!strcasecmp(s, no[i])) {
+            *out = false;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int
+hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int
+config_parse_color(const char *s, Color *out)
+{
+    size_t n = strlen(s);
+    if (s[0] != '#' || (n != 7 && n != 9))
+        return -1;
+    uint8_t v[4] = {0, 0, 0, 255};
+    for (size_t i = 0; i < (n - 1) / 2; i++) {
+        int hi = hexval(s[1 + 2 * i]);
+        int lo = hexval(s[2 + 2 * i]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        v[i] = (uint8_t)(hi * 16 + lo);
+    }
+    *out = (Color){v[0], v[1], v[2], v[3]};
+    return 0;
+}
+
+static int
+set_key(Config *cfg, const KeyDef *k, const char *value, char *err,
+        size_t errlen)
+{
+    char *field = (char *)cfg + k->offset;
+    long v;
+    bool b;
+    switch (k->type) {
+    case KEY_INT:
+        if (parse_long(value, &v) < 0) {
+            util_errf(err, errlen, "%s.%s: '%s' is not a whole number",
+                      k->section, k->key, value);
+            return -1;
+        }
+        if (v < k->min || v > k->max) {
+            util_errf(err, errlen, "%s.%s: %ld is out of range (%ld to %ld)",
+                      k->section, k->key, v, k->min, k->max);
+            return -1;
+        }
+        *(int *)(void *)field = (int)v;
+        return 0;
+    case KEY_BOOL:
+        if (parse_bool(value, &b) < 0) {
+            util_errf(err, errlen,
+                      "%s.%s: '%s' is not a boolean (true or false)",
+                      k->section, k->key, value);
+            return -1;
+        }
+        *(bool *)(void *)field = b;
+        return 0;
+    case KEY_STR:
+        if ((long)strlen(value) > k->max || (long)strlen(value) < k->min) {
+            util_errf(err, errlen, "%s.%s: value must be %ld to %ld bytes",
+                      k->section, k->key, k->min, k->max);
+            return -1;
+        }
+        util_strlcpy(field, value, (size_t)k->max + 1);
+        return 0;
+    case KEY_COLOR:
+        if (config_parse_color(value, (Color *)(void *)field) < 0) {
+            util_errf(err, errlen,
+                      "%s.%s: '%s' is not a colour (#rrggbb or #rrggbbaa)",
+                      k->section, k->key, value);
+            return -1;
+        }
+        return 0;
+    }
+    ASSERT(0);
+}
+
+void
+config_defaults(Config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    for (size_t i = 0; i < ARRAY_LEN(KEYS); i++) {
+        int rc = set_key(cfg, &KEYS[i], KEYS[i].def, NULL, 0);
+        ASSERT(rc == 0);
+    }
+}
+
+static FeedConf *
+feed_get(Config *cfg, const char *name, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < cfg->feed_count; i++) {
+        if (!strcmp(cfg->feeds[i].name, name))
+            return &cfg->feeds[i];
+    }
+    if (!*name || strlen(name) >= CONFIG_NAME_MAX) {
+        util_errf(err, errlen, "feed name must be 1 to %d bytes",
+                  CONFIG_NAME_MAX - 1);
+        return NULL;
+    }
+    if (cfg->feed_count == CONFIG_MAX_FEEDS) {
+        util_errf(err, errlen, "too many feeds (at most %d)",
+                  CONFIG_MAX_FEEDS);
+        return NULL;
+    }
+    FeedConf *f = &cfg->feeds[cfg->feed_count++];
+    memset(f, 0, sizeof(*f));
+    util_strlcpy(f->name, name, sizeof(f->name));
+    return f;
+}
+
+static bool
+url_scheme_ok(const char *url)
+{
+    return !strncasecmp(url, "https://", 8) ||
+           !strncasecmp(url, "http://", 7) || !strncasecmp(url, "file://", 7);
+}
+
+static int
+set_feed_key(Config *cfg, const char *name, const char *key,
+             const char *value, char *err, size_t errlen)
+{
+    FeedConf *f = feed_get(cfg, name, err, errlen);
+    if (!f)
+        return -1;
+    if (!strcmp(key, "url")) {
+        if (!url_scheme_ok(value)) {
+            util_errf(err, errlen,
+                      "feed.%s.url: '%s' must start with https://, http:// "
+                      "or file://",
+                      name, value);
+            return -1;
+        }
+        if (strlen(value) >= sizeof(f->url)) {
+            util_errf(err, errlen, "feed.%s.url: longer than %zu bytes", name,
+                      sizeof(f->url) - 1);
+            return -1;
+        }
+        util_strlcpy(f->url, value, sizeof(f->url));
+        return 0;
+    }
+    if (!strcmp(key, "source")) {
+        util_strlcpy(f->source, value, sizeof(f->source));
+        return 0;
+    }
+    if (!strcmp(key, "format")) {
+        for (size_t i = 0; i < ARRAY_LEN(FORMAT_NAMES); i++) {
+            if (!strcasecmp(value, FORMAT_NAMES[i])) {
+                f->format = (FeedFormat)i;
+                return 0;
+            }
+        }
+        util_errf(err, errlen,
+                  "feed.%s.format: '%s' is not one of auto, newsapi, jsonfeed",
+                  name, value);
+        return -1;
+    }
+    if (!strcmp(key, "interval_s")) {
+        long v;
+        if (parse_long(value, &v) < 0 || v < 10 || v > 86400) {
+            util_errf(err, errlen,
+                      "feed.%s.interval_s: '%s' must be 10 to 86400", name,
+                      value);
+            return -1;
+        }
+        f->interval_s = (int)v;
+        return 0;
+    }
+    util_errf(err, errlen, "unknown key '%s' in [feed.%s] (known: %s, %s, %s, %s)",
+              key, name, FEED_KEYS[0], FEED_KEYS[1], FEED_KEYS[2],
+              FEED_KEYS[3]);
+    return -1;
+}
+
+int
+config_set(Config *cfg, const char *section, const char *key,
+           const char *value, char *err, size_t errlen)
+{
+    if (!strncmp(section, "feed.", 5))
+        return set_feed_key(cfg, section + 5, key, value, err, errlen);
+    bool section_known = false;
+    for (size_t i = 0; i < ARRAY_LEN(KEYS); i++) {
+        if (strcmp(KEYS[i].section, section))
+            continue;
+        section_known = true;
+        if (!strcmp(KEYS[i].key, key))
+            return set_key(cfg, &KEYS[i], value, err, errlen);
+    }
+    if (section_known)
+        util_errf(err, errlen, "unknown key '%s' in [%s]", key, section);
+    else
+        util_errf(err, errlen, "unknown section [%s] (key '%s')", section,
+                  key);
+    return -1;
+}
+
+#define CONFIG_LINE_MAX 4096 /* longer lines are refused */
+#define LONG_VALUE_MARK '\x01'
+
+typedef struct ParseCtx {
+    Config *cfg;
+    FILE *file;       /* one of file or text is the source */
+    const char *text;
+    int line;         /* lines handed to inih so far */
+    int msg_line;     /* line of the first key that was refused */
+    char msg[256];
+    /* inih (as packaged) cuts lines at 200 bytes, and feed URLs with keys
+     * are longer: such a value is kept here and inih sees a short mark. */
+    char *long_values[CONFIG_MAX_FEEDS * 4];
+    size_t long_count;
+} ParseCtx;
+
+/* Next raw line into *line (malloc'd, without the newline); false at end. */
+static bool
+next_raw_line(ParseCtx *ctx, Buf *line)
+{
+    buf_clear(line);
+    if (ctx->file) {
+        int c;
+        bool any = false;
+        while ((c = fgetc(ctx->file)) != EOF) {
+            any = true;
+            if (c == '\n')
+                break;
+            if (line->len < CONFIG_LINE_MAX + 1) {
+                char ch = (char)c;
+                buf_append(line, &ch, 1);
+            }
+        }
+        return any;
+    }
+    if (!*ctx->text)
+        return false;
+    const char *nl = strchr(ctx->text, '\n');
+    size_t len = nl ? (size_t)(nl - ctx->text) : strlen(ctx->text);
+    buf_append(line, ctx->text, MIN(len, (size_t)CONFIG_LINE_MAX + 1));
+    ctx->text += len + (nl ? 1 : 0);
+    return true;
+}
+
+static char *
+trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    return s;
+}
+
+/* inih's reader: hands over one line at a time, counting them. */
+static char *
+read_line(char *str, int num, void *stream)
+{
+    ParseCtx *ctx = stream;
+    Buf line;
+    buf_init(&line);
+    if (!next_raw_line(ctx, &line)) {
+        buf_deinit(&line);
+        return NULL;
+    }
+    ctx->line++; /* inih counts a line per call too */
+    char *eq = line.len ? strpbrk(line.data, "=:") : NULL;
+    if (line.len > CONFIG_LINE_MAX) {
+        if (!ctx->msg[0]) {
+            snprintf(ctx->msg, sizeof(ctx->msg),
+                     "line longer than %d bytes", CONFIG_LINE_MAX);
+            ctx->msg_line = ctx->line;
+        }
+        str[0] = '\0';
+    } else if (line.len + 2 > (size_t)num && eq &&
+               ctx->long_count < ARRAY_LEN(ctx->long_values)) {
+        char *value = trim(eq + 1);
+        size_t idx = ctx->long_count++;
+        ctx->long_values[idx] = xstrdup(value);
+        eq[1] = '\0';
+        snprintf(str, (size_t)num, "%.*s %c%zu\n", (int)MIN(strlen(line.data),
+                 (size_t)num - 16), line.data, LONG_VALUE_MARK, idx);
+    } else {
+        snprintf(str, (size_t)num, "%s\n", line.data);
+    }
+    buf_deinit(&line);
+    return str;
+}
+
+static const char *
+resolve_value(const ParseCtx *ctx, const char *value)
+{
+    if (value[0] != LONG_VALUE_MARK)
+        return value;
+    size_t idx = (size_t)strtoul(value + 1, NULL, 10);
+    return idx < ctx->long_count ? ctx->long_values[idx] : "";
+}
+
+static int
+on_ini_key(void *user, const char *section, const char *name,
+           const char *value)
+{
+    ParseCtx *ctx = user;
+    if (ctx->msg[0])
+        return 1;
+    int ok = 1;
+    if (!*section) {
+        snprintf(ctx->msg, sizeof(ctx->msg),
+                 "key '%s' is outside any [section]", name);
+        ok = 0;
+    } else if (config_set(ctx->cfg, section, name, resolve_value(ctx, value),
+                          ctx->msg,
+                          sizeof(ctx->msg)) < 0) {
+        ok = 0;
+    }
+    if (!ok)
+        ctx->msg_line = ctx->line;
+    return ok;
+}
+
+static int
+parse(ParseCtx *ctx, const char *name, char *err, size_t errlen)
+{
+    int rc = ini_parse_stream(read_line, ctx, on_ini_key, ctx);
+    for (size_t i = 0; i < ctx->long_count; i++)
+        free(ctx->long_values[i]);
+    if (rc == 0 && ctx->msg[0])
+        rc = ctx->msg_line;
+    if (rc == 0)
+        return 0;
+    if (rc == -2) {
+        util_errf(err, errlen, "%s: out of memory while reading", name);
+    } else if (ctx->msg[0] && (ctx->msg_line <= rc || rc < 0)) {
+        util_errf(err, errlen, "%s:%d: %s", name, ctx->msg_line, ctx->msg);
+    } else {
+        util_errf(err, errlen,
+                  "%s:%d: syntax error (expected [section], key = value, "
+                  "or a # comment)",
+                  name, rc);
+    }
+    return -1;
+}
+
+int
+config_load_file(Config *cfg, const char *path, char *err, size_t errlen)
+{
+    ParseCtx ctx = {.cfg = cfg};
+    ctx.file = fopen(path, "r");
+    if (!ctx.file) {
+        util_errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = parse(&ctx, path, err, errlen);
+    fclose(ctx.file);
+    return rc;
+}
+
+int
+config_load_string(Config *cfg, const char *text, const char *name,
+                   char *err, size_t errlen)
+{
+    ParseCtx ctx = {.cfg = cfg, .text = text};
+    return parse(&ctx, name, err, errlen);
+}
+
+int
+config_set_override(Config *cfg, const char *assignment, char *err,
+                    size_t errlen)
+{
+    const char *eq = strchr(assignment, '=');
+    const char *dot = eq ? memchr(assignment, '.', (size_t)(eq - assignment))
+                         : NULL;
+    if (!eq || !dot) {
+        util_errf(err, errlen,
+                  "--set %s: expected section.key=value (e.g. "
+                  "crawl.speed_px_s=90)",
+                  assignment);
+        return -1;
+    }
+    /* The key is after the last dot before '=', so "feed.bbc.url" works. */
+    const char *last = dot;
+    for (const char *p = dot; p < eq; p++) {
+        if (*p == '.')
+            last = p;
+    }
+    char section[CONFIG_NAME_MAX + 8], key[CONFIG_NAME_MAX];
+    size_t slen = (size_t)(last - assignment);
+    size_t klen = (size_t)(eq - last - 1);
+    if (slen >= sizeof(section) || klen >= sizeof(key) || !slen || !klen) {
+        util_errf(err, errlen, "--set %s: section or key too long or empty",
+                  assignment);
+        return -1;
+    }
+    memcpy(section, assignment, slen);
+    section[slen] = '\0';
+    memcpy(key, last + 1, klen);
+    key[klen] = '\0';
+    char msg[256];
+    if (config_set(cfg, section, key, eq + 1, msg, sizeof(msg)) < 0) {
+        util_errf(err, errlen, "--set: %s", msg);
+        return -1;
+    }
+    return 0;
+}
+
+int
+config_add_feed_url(Config *cfg, const char *url, char *err, size_t errlen)
+{
+    char name[CONFIG_NAME_MAX];
+    snprintf(name, sizeof(name), "feed%zu", cfg->feed_count + 1);
+    char msg[256];
+    if (set_feed_key(cfg, name, "url", url, msg, sizeof(msg)) < 0) {
+        util_errf(err, errlen, "--feed: %s", msg);
+        return -1;
+    }
+    return 0;
+}
+
+int
+config_validate(const Config *cfg, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < cfg->feed_count; i++) {
+        if (!cfg->feeds[i].url[0]) {
+            util_errf(err, errlen, "[feed.%s] has no url", cfg->feeds[i].name);
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,105 @@
+/* story: Story and StoryList life cycle. See story.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "story.h"
+#include "util.h"
+
+StoryList *
+story_list_new(void)
+{
+    return xcalloc(1, sizeof(StoryList));
+}
+
+void
+story_deinit(Story *s)
+{
+    free(s->id);
+    free(s->title);
+    free(s->summary);
+    free(s->source);
+    free(s->url);
+    free(s->image);
+    free(s->feed);
+    memset(s, 0, sizeof(*s));
+}
+
+void
+story_list_free(StoryList *list)
+{
+    if (!list)
+        return;
+    for (size_t i = 0; i < list->count; i++)
+        story_deinit(&list->items[i]);
+    free(list->items);
+    free(list);
+}
+
+void
+story_list_push(StoryList *list, Story *s)
+{
+    if (list->count == list->cap) {
+        list->cap = list->cap ? list->cap * 2 : 16;
+        list->items = xrealloc(list->items, list->cap * sizeof(Story));
+    }
+    list->items[list->count++] = *s;
+    memset(s, 0, sizeof(*s));
+}
+
+void
+story_copy(Story *dst, const Story *src)
+{
+    *dst = *src;
+    dst->id = xstrdup(src->id);
+    dst->title = xstrdup(src->title);
+    dst->summary = xstrdup(src->summary);
+    dst->source = xstrdup(src->source);
+    dst->url = xstrdup(src->url);
+    dst->image = xstrdup(src->image);
+    dst->feed = xstrdup(src->feed);
+}
+
+StoryList *
+story_list_clone(const StoryList *list)
+{
+    StoryList *c = story_list_new();
+    for (size_t i = 0; i < list->count; i++) {
+        Story s;
+        story_copy(&s, &list->items[i]);
+        story_list_push(c, &s);
+    }
+    return c;
+}
+
+void
+story_list_sort_newest(StoryList *list)
+{
+    /* Insertion sort: stable, and lists are at most a few hundred long. */
+    for (size_t i = 1; i < list->count; i++) {
+        Story s = list->items[i];
+        size_t j = i;
+        while (j > 0 && list->items[j - 1].published_s < s.published_s) {
+            list->items[j] = list->items[j - 1];
+            j--;
+        }
+        list->items[j] = s;
+    }
+}
+
+int
+story_read_minutes(const char *text)
+{
+    if (!text)
+        return 0;
+    long words = 0;
+    int in_word = 0;
+    for (const char *p = text; *p; p++) {
+        int space = (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r');
+        if (!space && !in_word)
+            words++;
+        in_word = !space;
+    }
+    if (words == 0)
+        return 0;
+    return (int)((words + 199) / 200);
+}
