@@ -45,7 +45,7 @@ IT_BIN = $(IT_SRC:tests/%.c=$(BUILD)/tests/%)
 HTTPD = $(BUILD)/tests/httpd
 
 .PHONY: all deps run check unit san integration check-deps format \
-        format-check fuzz bench clean install
+        format-check check-threads fuzz screenshot bench clean install
 
 all: $(BIN)
 
@@ -68,13 +68,13 @@ $(BIN): $(BUILD)/main.o $(PLATFORM_OBJ) $(CORE_OBJ)
 $(BUILD)/tests/test_%: tests/test_%.c $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CORE_CFLAGS) $(call pkgcflags,$(TEST_PKGS)) -Itests \
-	    $(LDFLAGS_SAN) -o $@ $^ $(call pkglibs,$(TEST_PKGS)) $(CORE_LIBS)
+	    $(LDFLAGS_SAN) -o $@ $(filter %.c %.o,$^) $(call pkglibs,$(TEST_PKGS)) $(CORE_LIBS)
 
 # Integration tests run the real binary; they may read PNGs with SDL_image.
 $(BUILD)/tests/it_%: tests/it_%.c tests/ittools.c $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(PLATFORM_CFLAGS) $(call pkgcflags,$(TEST_PKGS)) -Itests \
-	    $(LDFLAGS_SAN) -o $@ $^ $(call pkglibs,$(TEST_PKGS)) \
+	    $(LDFLAGS_SAN) -o $@ $(filter %.c %.o,$^) $(call pkglibs,$(TEST_PKGS)) \
 	    $(PLATFORM_LIBS) $(CORE_LIBS)
 
 $(HTTPD): tests/httpd.c
@@ -124,10 +124,40 @@ format-check:
 check: all check-deps format-check
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory san
+	@$(MAKE) --no-print-directory check-threads
 	@$(MAKE) --no-print-directory integration
 
+# The inbox under ThreadSanitizer: the one place two threads meet.
+check-threads:
+	@$(MAKE) --no-print-directory BUILD=build-tsan OPTFLAGS='-O1 -g' \
+	    SANFLAGS='-fsanitize=thread' SAN=1 build-tsan/tests/test_inbox
+	@sh tests/run-tests.sh threads build-tsan/tests/test_inbox
+
+# libFuzzer targets (clang): each runs FUZZ_SECONDS on its seed corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN = $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
+FUZZ_CFLAGS = $(STDFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
+              -Isrc/core $(call pkgcflags,$(CORE_PKGS))
+build-fuzz/fuzz_%: fuzz/fuzz_%.c $(CORE_SRC)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRC) $(CORE_LIBS)
+
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do \
+	    name=$${f#build-fuzz/}; mkdir -p build-fuzz/corpus-$$name; \
+	    echo "fuzz: $$name for $(FUZZ_SECONDS) s"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 -timeout=5 \
+	        build-fuzz/corpus-$$name fuzz/corpus/$$name || exit 1; \
+	done
+
+# The README screenshot, from the demo feed at a fixed virtual time.
+screenshot: $(BIN)
+	TZ=UTC ./$(BIN) -c /dev/null --headless --size 1280x720 \
+	    --clock 2026-11-29T09:30:00Z --at 35 --screenshot docs/screenshot.png
+
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-tsan build-fuzz
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/fonts \

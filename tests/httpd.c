@@ -11,8 +11,8 @@
  * is killed by alarm() after HTTPD_CHILD_LIFETIME_S. On SIGTERM, SIGINT or
  * --max-seconds the parent kills every child it started and exits 0.
  *
- * Build: cc -std=c11 -D_POSIX_C_SOURCE=200809L -Isrc/core \
- *            src/core/util.c tests/httpd.c -o build/httpd
+ * Self-contained (libc and POSIX only), so it builds on its own:
+ *   cc -std=c11 -D_POSIX_C_SOURCE=200809L tests/httpd.c -o build/tests/httpd
  * Usage: httpd --root DIR [--port N] [--port-file FILE] [--max-seconds N]
  *              [--log FILE]
  *
@@ -44,6 +44,7 @@
  * status; "-" stands for an absent value.
  */
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -51,6 +52,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -63,20 +65,28 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "util.h"
-
 #define HTTPD_REQUEST_MAX_BYTES 16384 /* request line + headers; more: 431 */
 #define HTTPD_MAX_HEADERS 100
 #define HTTPD_MAX_CHILDREN 128
 #define HTTPD_CHILD_LIFETIME_S 60
 #define HTTPD_DEFAULT_MAX_SECONDS 120
-#define HTTPD_TICK_MS 200         /* parent wakes this often to reap */
-#define HTTPD_DRAIN_MS 1000       /* graceful close: wait for client EOF */
-#define HTTPD_RESET_DELAY_MS 100  /* let half a body arrive before the RST */
+#define HTTPD_TICK_MS 200        /* parent wakes this often to reap */
+#define HTTPD_DRAIN_MS 1000      /* graceful close: wait for client EOF */
+#define HTTPD_RESET_DELAY_MS 100 /* let half a body arrive before the RST */
 #define HTTPD_FILE_MAX_BYTES (64L * 1024 * 1024)
 #define HTTPD_CHUNK_BYTES 16384
 #define HTTPD_CHUNK_INTERVAL_MS 5
 #define HTTPD_BOMB_DECODED_BYTES 200000000ULL
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+
+/* A growable byte string, always NUL-terminated once anything is added. */
+typedef struct Text {
+    char *data; /* owned; NULL while empty and never grown */
+    size_t len;
+    size_t cap;
+} Text;
 
 typedef struct Options {
     const char *root;
@@ -89,23 +99,23 @@ typedef struct Options {
 typedef struct Server {
     int listen_fd;
     int root_fd;
-    int log_fd;                          /* -1 without --log */
-    Buf bomb;                            /* gzip member, built at start */
+    int log_fd;                         /* -1 without --log */
+    Text bomb;                          /* gzip member, built at start */
     pid_t children[HTTPD_MAX_CHILDREN]; /* started and not yet reaped */
     size_t child_count;
 } Server;
 
 typedef struct Header {
-    const char *name; /* lower-cased; points into Request.raw */
+    const char *name;  /* lower-cased; points into Request.raw */
     const char *value; /* trimmed; points into Request.raw */
 } Header;
 
 typedef struct Request {
     char raw[HTTPD_REQUEST_MAX_BYTES + 1];
     char path[HTTPD_REQUEST_MAX_BYTES + 1]; /* percent-decoded, no query */
-    const char *method;      /* NULL until the request line parsed */
-    const char *raw_path;    /* as sent, without the query; NULL until then */
-    const char *query;       /* after '?', not decoded; NULL when absent */
+    const char *method;   /* NULL until the request line parsed */
+    const char *raw_path; /* as sent, without the query; NULL until then */
+    const char *query;    /* after '?', not decoded; NULL when absent */
     Header headers[HTTPD_MAX_HEADERS];
     size_t header_count;
     bool is_head;
@@ -145,6 +155,148 @@ static const char CAPTIVE_PORTAL_HTML[] =
     "</form>\n"
     "</body>\n"
     "</html>\n";
+
+/* ---- memory and text ---- */
+
+/* A test server cannot do anything useful without memory: stop loudly. */
+static void *
+xmalloc(size_t size)
+{
+    void *p = malloc(size > 0 ? size : 1);
+
+    if (p == NULL) {
+        fputs("httpd: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+static void *
+xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count > 0 ? count : 1, size > 0 ? size : 1);
+
+    if (p == NULL) {
+        fputs("httpd: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+static void
+text_init(Text *t)
+{
+    t->data = NULL;
+    t->len = 0;
+    t->cap = 0;
+}
+
+static void
+text_free(Text *t)
+{
+    free(t->data);
+    text_init(t);
+}
+
+static void
+text_clear(Text *t)
+{
+    t->len = 0;
+    if (t->data != NULL)
+        t->data[0] = '\0';
+}
+
+static void
+text_reserve(Text *t, size_t extra)
+{
+    size_t need = t->len + extra + 1;
+
+    if (need <= t->cap)
+        return;
+    size_t cap = t->cap > 0 ? t->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    char *data = realloc(t->data, cap);
+    if (data == NULL) {
+        fputs("httpd: out of memory\n", stderr);
+        abort();
+    }
+    t->data = data;
+    t->cap = cap;
+}
+
+static void
+text_append(Text *t, const void *data, size_t len)
+{
+    text_reserve(t, len);
+    if (len > 0)
+        memcpy(t->data + t->len, data, len);
+    t->len += len;
+    t->data[t->len] = '\0';
+}
+
+static void
+text_appends(Text *t, const char *s)
+{
+    text_append(t, s, strlen(s));
+}
+
+static void text_appendf(Text *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+text_appendf(Text *t, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        abort();
+    text_reserve(t, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(t->data + t->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    t->len += (size_t)n;
+}
+
+static char *xprintf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* printf into a new string; the caller frees it. */
+static char *
+xprintf(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        abort();
+    char *s = xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/* 64-bit FNV-1a: the ETag only needs to change when the bytes do. */
+static uint64_t
+fnv1a64(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint64_t h = 1469598103934665603ULL;
+
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
 
 /* ---- small helpers ---- */
 
@@ -312,12 +464,12 @@ http_date_parse(const char *s, time_t *out)
         if (strcmp(mon, MONTHS[i]) == 0)
             month = i + 1;
     }
-    if (month < 0 || day < 1 || day > 31 || hour > 23 || min > 59 ||
-        sec > 60 || s[used] != '\0') {
+    if (month < 0 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60 ||
+        s[used] != '\0') {
         return false;
     }
-    *out = (time_t)(days_from_civil(year, month, day) * 86400 +
-                    hour * 3600 + min * 60 + sec);
+    *out = (time_t)(days_from_civil(year, month, day) * 86400 + hour * 3600 +
+                    min * 60 + sec);
     return true;
 }
 
@@ -325,7 +477,7 @@ http_date_parse(const char *s, time_t *out)
 
 /* Deflate writes bit fields least significant bit first. */
 typedef struct BitWriter {
-    Buf *out;
+    Text *out;
     unsigned acc;
     int nbits;
 } BitWriter;
@@ -335,9 +487,10 @@ bits_put(BitWriter *w, unsigned value, int count)
 {
     for (int i = 0; i < count; i++) {
         w->acc |= ((value >> i) & 1u) << w->nbits;
-        if (++w->nbits == 8) {
+        w->nbits++;
+        if (w->nbits == 8) {
             unsigned char byte = (unsigned char)w->acc;
-            buf_append(w->out, &byte, 1);
+            text_append(w->out, &byte, 1);
             w->acc = 0;
             w->nbits = 0;
         }
@@ -381,7 +534,7 @@ crc_multiply(uint32_t a, uint32_t b)
 static uint32_t
 crc32_of_zeros(uint64_t len)
 {
-    uint32_t power = 1u << 31; /* x^0 */
+    uint32_t power = 1u << 31;  /* x^0 */
     uint32_t square = 1u << 23; /* x^8 */
 
     for (uint64_t n = len; n != 0; n >>= 1) {
@@ -393,12 +546,12 @@ crc32_of_zeros(uint64_t len)
 }
 
 static void
-put_le32(Buf *out, uint32_t v)
+put_le32(Text *out, uint32_t v)
 {
     unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8),
                           (unsigned char)(v >> 16), (unsigned char)(v >> 24)};
 
-    buf_append(out, b, sizeof b);
+    text_append(out, b, sizeof b);
 }
 
 /*
@@ -412,18 +565,18 @@ put_le32(Buf *out, uint32_t v)
  *   distance: 0 (distance 1) -> 0, 1 -> 1 (unused; keeps the code complete)
  */
 static void
-bomb_build(Buf *out, uint64_t decoded_bytes)
+bomb_build(Text *out, uint64_t decoded_bytes)
 {
     static const unsigned char header[10] = {0x1f, 0x8b, 8, 0, 0,
                                              0,    0,    0, 2, 3};
-    static const unsigned char order[18] = {16, 17, 18, 0, 8,  7, 9,  6, 10,
+    static const unsigned char order[18] = {16, 17, 18, 0,  8, 7,  9, 6,  10,
                                             5,  11, 4,  12, 3, 13, 2, 14, 1};
     BitWriter w = {out, 0, 0};
+
+    assert(decoded_bytes >= 1);
     uint64_t copies = (decoded_bytes - 1) / 258;
     uint64_t tail = (decoded_bytes - 1) % 258;
-
-    ASSERT(decoded_bytes >= 1);
-    buf_append(out, header, sizeof header);
+    text_append(out, header, sizeof header);
     bits_put(&w, 1, 1);         /* BFINAL */
     bits_put(&w, 2, 2);         /* BTYPE: dynamic Huffman */
     bits_put(&w, 286 - 257, 5); /* HLIT: literal/length codes 0..285 */
@@ -434,17 +587,17 @@ bomb_build(Buf *out, uint64_t decoded_bytes)
         bits_put(&w, len, 3);
     }
     /* Lengths of the 286 literal/length codes, then the 2 distance codes. */
-    bits_put_code(&w, 3, 2);  /* literal 0: length 2 */
-    bits_put_code(&w, 0, 1);  /* 1..138: zero */
+    bits_put_code(&w, 3, 2); /* literal 0: length 2 */
+    bits_put_code(&w, 0, 1); /* 1..138: zero */
     bits_put(&w, 138 - 11, 7);
-    bits_put_code(&w, 0, 1);  /* 139..255: zero */
+    bits_put_code(&w, 0, 1); /* 139..255: zero */
     bits_put(&w, 117 - 11, 7);
-    bits_put_code(&w, 3, 2);  /* 256, end of block: length 2 */
-    bits_put_code(&w, 0, 1);  /* 257..284: zero */
+    bits_put_code(&w, 3, 2); /* 256, end of block: length 2 */
+    bits_put_code(&w, 0, 1); /* 257..284: zero */
     bits_put(&w, 28 - 11, 7);
-    bits_put_code(&w, 2, 2);  /* 285, length 258: length 1 */
-    bits_put_code(&w, 2, 2);  /* distance 0: length 1 */
-    bits_put_code(&w, 2, 2);  /* distance 1: length 1 */
+    bits_put_code(&w, 2, 2); /* 285, length 258: length 1 */
+    bits_put_code(&w, 2, 2); /* distance 0: length 1 */
+    bits_put_code(&w, 2, 2); /* distance 1: length 1 */
     /* The data: one literal zero, then copies of it. */
     bits_put_code(&w, 2, 2);
     for (uint64_t i = 0; i < copies; i++) {
@@ -597,8 +750,8 @@ read_request(int fd, Request *r)
         for (size_t i = from; i < len; i++) {
             if (r->raw[i] != '\n')
                 continue;
-            bool crlf = i + 2 < len && r->raw[i + 1] == '\r' &&
-                        r->raw[i + 2] == '\n';
+            bool crlf =
+                i + 2 < len && r->raw[i + 1] == '\r' && r->raw[i + 2] == '\n';
             if (i + 1 < len && (r->raw[i + 1] == '\n' || crlf)) {
                 if (memchr(r->raw, '\0', i) != NULL)
                     return 400;
@@ -712,15 +865,15 @@ conn_body(Conn *c, const void *data, size_t len)
 
 /* Appends s to b, replacing tabs and control bytes so a line stays a line. */
 static void
-log_field(Buf *b, const char *s)
+log_field(Text *b, const char *s)
 {
     if (s == NULL || *s == '\0') {
-        buf_appends(b, "-");
+        text_appends(b, "-");
         return;
     }
     for (; *s != '\0'; s++) {
         char c = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
-        buf_append(b, &c, 1);
+        text_append(b, &c, 1);
     }
 }
 
@@ -728,23 +881,23 @@ static void
 conn_log(Conn *c, int status)
 {
     const Request *r = c->req;
-    Buf line;
+    Text line;
 
     if (c->logged || c->server->log_fd < 0)
         return;
     c->logged = true;
-    buf_init(&line);
+    text_init(&line);
     log_field(&line, r->method);
-    buf_appends(&line, "\t");
+    text_appends(&line, "\t");
     log_field(&line, r->raw_path);
-    buf_appends(&line, "\t");
+    text_appends(&line, "\t");
     log_field(&line, request_header(r, "if-none-match"));
-    buf_appends(&line, "\t");
+    text_appends(&line, "\t");
     log_field(&line, request_header(r, "if-modified-since"));
-    buf_appendf(&line, "\t%d\n", status);
+    text_appendf(&line, "\t%d\n", status);
     /* One write on an O_APPEND descriptor keeps children's lines whole. */
     write_all(c->server->log_fd, line.data, line.len);
-    buf_deinit(&line);
+    text_free(&line);
 }
 
 /*
@@ -756,26 +909,26 @@ conn_head(Conn *c, int status, const char *content_type,
           long long content_length, const char *extra)
 {
     char date[64];
-    Buf b;
+    Text b;
 
     conn_log(c, status);
     http_date_format(time(NULL), date, sizeof date);
-    buf_init(&b);
-    buf_appendf(&b,
-                "HTTP/1.1 %d %s\r\n"
-                "Date: %s\r\n"
-                "Server: newswire-test-httpd\r\n"
-                "Connection: close\r\n",
-                status, reason_phrase(status), date);
+    text_init(&b);
+    text_appendf(&b,
+                 "HTTP/1.1 %d %s\r\n"
+                 "Date: %s\r\n"
+                 "Server: newswire-test-httpd\r\n"
+                 "Connection: close\r\n",
+                 status, reason_phrase(status), date);
     if (content_type != NULL)
-        buf_appendf(&b, "Content-Type: %s\r\n", content_type);
+        text_appendf(&b, "Content-Type: %s\r\n", content_type);
     if (content_length >= 0)
-        buf_appendf(&b, "Content-Length: %lld\r\n", content_length);
+        text_appendf(&b, "Content-Length: %lld\r\n", content_length);
     if (extra != NULL)
-        buf_appends(&b, extra);
-    buf_appends(&b, "\r\n");
+        text_appends(&b, extra);
+    text_appends(&b, "\r\n");
     conn_write(c, b.data, b.len);
-    buf_deinit(&b);
+    text_free(&b);
 }
 
 /* A complete response with an in-memory body. */
@@ -879,7 +1032,7 @@ name_is_safe(const char *name)
 
 /* Reads root/name whole. Returns 0, or the HTTP status to answer with. */
 static int
-file_load(int root_fd, const char *name, Buf *out, time_t *mtime)
+file_load(int root_fd, const char *name, Text *out, time_t *mtime)
 {
     struct stat st;
     char chunk[65536];
@@ -907,7 +1060,7 @@ file_load(int root_fd, const char *name, Buf *out, time_t *mtime)
         }
         if (n == 0)
             break;
-        buf_append(out, chunk, (size_t)n);
+        text_append(out, chunk, (size_t)n);
     }
 out:
     close(fd);
@@ -965,25 +1118,24 @@ serve_file(Conn *c, const char *name, ServeMode mode)
     char last_modified[64];
     char *extra;
     time_t mtime = 0;
-    Buf body;
+    Text body;
     int status;
 
     if (!name_is_safe(name)) {
         conn_error(c, 403, NULL);
         return;
     }
-    buf_init(&body);
+    text_init(&body);
     status = file_load(c->server->root_fd, name, &body, &mtime);
     if (status != 0) {
         conn_error(c, status, NULL);
-        buf_deinit(&body);
+        text_free(&body);
         return;
     }
     snprintf(etag, sizeof etag, "\"%016" PRIx64 "\"",
-             util_hash64(body.data, body.len, 0));
+             fnv1a64(body.data, body.len));
     http_date_format(mtime, last_modified, sizeof last_modified);
-    extra = xasprintf("ETag: %s\r\nLast-Modified: %s\r\n", etag,
-                      last_modified);
+    extra = xprintf("ETag: %s\r\nLast-Modified: %s\r\n", etag, last_modified);
     if (mode == SERVE_NORMAL && is_not_modified(c->req, etag, mtime)) {
         conn_head(c, 304, NULL, -1, extra);
         goto out;
@@ -1013,7 +1165,7 @@ serve_file(Conn *c, const char *name, ServeMode mode)
     }
 out:
     free(extra);
-    buf_deinit(&body);
+    text_free(&body);
 }
 
 static void
@@ -1035,7 +1187,7 @@ route_status(Conn *c, const char *rest)
         goto out;
     }
     if (found > 0)
-        extra = xasprintf("Retry-After: %s\r\n", value);
+        extra = xprintf("Retry-After: %s\r\n", value);
     conn_error(c, (int)status, extra);
 out:
     free(extra);
@@ -1066,7 +1218,7 @@ route_slow(Conn *c, const char *rest)
 static void
 conn_redirect(Conn *c, const char *location)
 {
-    char *extra = xasprintf("Location: %s\r\n", location);
+    char *extra = xprintf("Location: %s\r\n", location);
 
     conn_respond(c, 302, NULL, "", 0, extra);
     free(extra);
@@ -1074,15 +1226,15 @@ conn_redirect(Conn *c, const char *location)
 
 /* Percent-encodes all but unreserved characters and '/'. */
 static void
-append_path_encoded(Buf *b, const char *s)
+append_path_encoded(Text *b, const char *s)
 {
     for (; *s != '\0'; s++) {
         unsigned char ch = (unsigned char)*s;
         if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
             (ch >= '0' && ch <= '9') || strchr("-._~/", ch) != NULL) {
-            buf_append(b, s, 1);
+            text_append(b, s, 1);
         } else {
-            buf_appendf(b, "%%%02X", ch);
+            text_appendf(b, "%%%02X", ch);
         }
     }
 }
@@ -1093,7 +1245,7 @@ route_redirect(Conn *c, const char *rest)
     const char *slash = strchr(rest, '/');
     char digits[16];
     long hops;
-    Buf location;
+    Text location;
 
     if (slash == NULL || (size_t)(slash - rest) >= sizeof digits) {
         conn_error(c, 404, NULL);
@@ -1109,19 +1261,20 @@ route_redirect(Conn *c, const char *rest)
         serve_file(c, slash + 1, SERVE_NORMAL);
         return;
     }
-    buf_init(&location);
-    buf_appendf(&location, "/redirect/%ld/", hops - 1);
+    text_init(&location);
+    text_appendf(&location, "/redirect/%ld/", hops - 1);
     append_path_encoded(&location, slash + 1);
     conn_redirect(c, location.data);
-    buf_deinit(&location);
+    text_free(&location);
 }
 
 static void
-route_redirect_to(Conn *c)
+route_redirect_to(Conn *c, const char *rest)
 {
     char *url = xmalloc(HTTPD_REQUEST_MAX_BYTES + 1);
     int found = 0;
 
+    (void)rest;
     if (c->req->query != NULL)
         found = query_get(c->req->query, "url", url);
     if (found <= 0)
@@ -1153,17 +1306,17 @@ route_big(Conn *c, const char *rest)
     }
 }
 
-static _Noreturn void
-route_chunked_endless(Conn *c)
+static void
+route_chunked_endless(Conn *c, const char *rest)
 {
     static char chunk[HTTPD_CHUNK_BYTES + 16];
     int n = snprintf(chunk, sizeof chunk, "%x\r\n", HTTPD_CHUNK_BYTES);
 
+    (void)rest;
     for (int i = 0; i < HTTPD_CHUNK_BYTES; i++)
         chunk[n + i] = FILLER[i % (sizeof FILLER - 1)];
     memcpy(chunk + n + HTTPD_CHUNK_BYTES, "\r\n", 2);
-    conn_head(c, 200, "application/json", -1,
-              "Transfer-Encoding: chunked\r\n");
+    conn_head(c, 200, "application/json", -1, "Transfer-Encoding: chunked\r\n");
     if (c->req->is_head)
         conn_finish(c);
     /* Only alarm() or a write to a vanished client ends this. */
@@ -1174,104 +1327,159 @@ route_chunked_endless(Conn *c)
 }
 
 static void
-json_append_string(Buf *b, const char *s)
+json_append_string(Text *b, const char *s)
 {
-    buf_appends(b, "\"");
+    text_appends(b, "\"");
     for (; *s != '\0'; s++) {
         unsigned char ch = (unsigned char)*s;
         if (ch == '"' || ch == '\\')
-            buf_appendf(b, "\\%c", ch);
+            text_appendf(b, "\\%c", ch);
         else if (ch < 0x20 || ch == 0x7f)
-            buf_appendf(b, "\\u%04x", ch);
+            text_appendf(b, "\\u%04x", ch);
         else
-            buf_append(b, s, 1);
+            text_append(b, s, 1);
     }
-    buf_appends(b, "\"");
+    text_appends(b, "\"");
 }
 
 /* Repeated names are joined with ", " as RFC 9110 5.3 allows. */
 static void
-route_headers(Conn *c)
+route_headers(Conn *c, const char *rest)
 {
     const Request *r = c->req;
-    Buf body;
-    Buf value;
+    Text body;
+    Text value;
     bool first = true;
 
-    buf_init(&body);
-    buf_init(&value);
-    buf_appends(&body, "{");
+    (void)rest;
+    text_init(&body);
+    text_init(&value);
+    text_appends(&body, "{");
     for (size_t i = 0; i < r->header_count; i++) {
         bool seen = false;
         for (size_t j = 0; j < i && !seen; j++)
             seen = strcmp(r->headers[j].name, r->headers[i].name) == 0;
         if (seen)
             continue;
-        buf_clear(&value);
+        text_clear(&value);
         for (size_t j = i; j < r->header_count; j++) {
             if (strcmp(r->headers[j].name, r->headers[i].name) != 0)
                 continue;
             if (value.len > 0)
-                buf_appends(&value, ", ");
-            buf_appends(&value, r->headers[j].value);
+                text_appends(&value, ", ");
+            text_appends(&value, r->headers[j].value);
         }
-        buf_appends(&body, first ? "" : ",");
+        text_appends(&body, first ? "" : ",");
         json_append_string(&body, r->headers[i].name);
-        buf_appends(&body, ":");
+        text_appends(&body, ":");
         json_append_string(&body, value.len > 0 ? value.data : "");
         first = false;
     }
-    buf_appends(&body, "}");
+    text_appends(&body, "}");
     conn_respond(c, 200, "application/json", body.data, body.len, NULL);
-    buf_deinit(&value);
-    buf_deinit(&body);
+    text_free(&value);
+    text_free(&body);
 }
+
+static void
+route_files(Conn *c, const char *rest)
+{
+    serve_file(c, rest, SERVE_NORMAL);
+}
+
+static void
+route_stall(Conn *c, const char *rest)
+{
+    serve_file(c, rest, SERVE_STALL);
+}
+
+static void
+route_trickle(Conn *c, const char *rest)
+{
+    serve_file(c, rest, SERVE_TRICKLE);
+}
+
+static void
+route_reset(Conn *c, const char *rest)
+{
+    serve_file(c, rest, SERVE_RESET);
+}
+
+static void
+route_truncated(Conn *c, const char *rest)
+{
+    serve_file(c, rest, SERVE_TRUNCATED);
+}
+
+static void
+route_redirect_loop(Conn *c, const char *rest)
+{
+    (void)rest;
+    conn_redirect(c, "/redirect-loop");
+}
+
+static void
+route_gzip_bomb(Conn *c, const char *rest)
+{
+    const Text *bomb = &c->server->bomb;
+
+    (void)rest;
+    conn_head(c, 200, "application/json", (long long)bomb->len,
+              "Content-Encoding: gzip\r\n");
+    conn_body(c, bomb->data, bomb->len);
+}
+
+static void
+route_html(Conn *c, const char *rest)
+{
+    (void)rest;
+    conn_respond(c, 200, "text/html; charset=utf-8", CAPTIVE_PORTAL_HTML,
+                 sizeof CAPTIVE_PORTAL_HTML - 1, NULL);
+}
+
+static void
+route_empty(Conn *c, const char *rest)
+{
+    (void)rest;
+    conn_respond(c, 200, "application/json", "", 0, NULL);
+}
+
+typedef struct Route {
+    const char *path; /* ending in '/': a prefix whose rest is passed on */
+    void (*handler)(Conn *c, const char *rest);
+} Route;
+
+static const Route ROUTES[] = {
+    {"/files/", route_files},
+    {"/status/", route_status},
+    {"/slow/", route_slow},
+    {"/stall/", route_stall},
+    {"/trickle/", route_trickle},
+    {"/reset/", route_reset},
+    {"/truncated/", route_truncated},
+    {"/redirect/", route_redirect},
+    {"/redirect-loop", route_redirect_loop},
+    {"/redirect-to", route_redirect_to},
+    {"/big/", route_big},
+    {"/chunked-endless", route_chunked_endless},
+    {"/gzip-bomb", route_gzip_bomb},
+    {"/html", route_html},
+    {"/empty", route_empty},
+    {"/headers", route_headers},
+};
 
 static void
 route(Conn *c)
 {
-    const char *p = c->req->path;
-    const char *rest;
-
-    if ((rest = after_prefix(p, "/files/")) != NULL) {
-        serve_file(c, rest, SERVE_NORMAL);
-    } else if ((rest = after_prefix(p, "/status/")) != NULL) {
-        route_status(c, rest);
-    } else if ((rest = after_prefix(p, "/slow/")) != NULL) {
-        route_slow(c, rest);
-    } else if ((rest = after_prefix(p, "/stall/")) != NULL) {
-        serve_file(c, rest, SERVE_STALL);
-    } else if ((rest = after_prefix(p, "/trickle/")) != NULL) {
-        serve_file(c, rest, SERVE_TRICKLE);
-    } else if ((rest = after_prefix(p, "/reset/")) != NULL) {
-        serve_file(c, rest, SERVE_RESET);
-    } else if ((rest = after_prefix(p, "/truncated/")) != NULL) {
-        serve_file(c, rest, SERVE_TRUNCATED);
-    } else if ((rest = after_prefix(p, "/redirect/")) != NULL) {
-        route_redirect(c, rest);
-    } else if (strcmp(p, "/redirect-loop") == 0) {
-        conn_redirect(c, "/redirect-loop");
-    } else if (strcmp(p, "/redirect-to") == 0) {
-        route_redirect_to(c);
-    } else if ((rest = after_prefix(p, "/big/")) != NULL) {
-        route_big(c, rest);
-    } else if (strcmp(p, "/chunked-endless") == 0) {
-        route_chunked_endless(c);
-    } else if (strcmp(p, "/gzip-bomb") == 0) {
-        const Buf *bomb = &c->server->bomb;
-        conn_head(c, 200, "application/json", (long long)bomb->len,
-                  "Content-Encoding: gzip\r\n");
-        conn_body(c, bomb->data, bomb->len);
-    } else if (strcmp(p, "/html") == 0) {
-        conn_respond(c, 200, "text/html; charset=utf-8", CAPTIVE_PORTAL_HTML,
-                     sizeof CAPTIVE_PORTAL_HTML - 1, NULL);
-    } else if (strcmp(p, "/empty") == 0) {
-        conn_respond(c, 200, "application/json", "", 0, NULL);
-    } else if (strcmp(p, "/headers") == 0) {
-        route_headers(c);
-    } else {
-        conn_error(c, 404, NULL);
+    for (size_t i = 0; i < ARRAY_LEN(ROUTES); i++) {
+        const char *rest = after_prefix(c->req->path, ROUTES[i].path);
+        bool is_prefix = has_suffix(ROUTES[i].path, "/");
+        if (rest != NULL && (is_prefix || *rest == '\0')) {
+            ROUTES[i].handler(c, rest);
+            return;
+        }
     }
+    conn_error(c, 404, NULL);
 }
 
 /* The whole life of a child process: one request, one response. */
@@ -1343,9 +1551,10 @@ install_signals(void)
 static void
 reap_children(Server *s)
 {
-    pid_t pid;
-
-    while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
+    for (;;) {
+        pid_t pid = waitpid(-1, NULL, WNOHANG);
+        if (pid <= 0)
+            break;
         for (size_t i = 0; i < s->child_count; i++) {
             if (s->children[i] == pid) {
                 s->children[i] = s->children[--s->child_count];
@@ -1447,7 +1656,7 @@ listen_loopback(Server *s, long port)
 static int
 write_port_file(const char *path, int port)
 {
-    char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+    char *tmp = xprintf("%s.tmp.%ld", path, (long)getpid());
     char line[16];
     int n = snprintf(line, sizeof line, "%d\n", port);
     int rc = -1;
@@ -1543,7 +1752,7 @@ main(int argc, char **argv)
     memset(&s, 0, sizeof s);
     s.listen_fd = -1;
     s.log_fd = -1;
-    buf_init(&s.bomb);
+    text_init(&s.bomb);
     s.root_fd = open(opt.root, O_RDONLY | O_DIRECTORY);
     if (s.root_fd < 0) {
         fprintf(stderr, "httpd: %s: %s\n", opt.root, strerror(errno));
@@ -1569,7 +1778,7 @@ main(int argc, char **argv)
     fflush(stdout);
     server_run(&s, opt.max_seconds);
 out:
-    buf_deinit(&s.bomb);
+    text_free(&s.bomb);
     if (s.listen_fd >= 0)
         close(s.listen_fd);
     if (s.log_fd >= 0)

@@ -23,7 +23,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/httpd-selftest.XXXXXX")
 passed=0
 failed=0
 server_pid=
-child_pids=
+child_pids=()
 
 cleanup() {
     if [ -n "$server_pid" ]; then
@@ -87,8 +87,8 @@ header() {
 httpd=${HTTPD:-}
 if [ -z "$httpd" ]; then
     httpd=$work/httpd
-    if ! ${CC:-cc} -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -I"$repo/src/core" \
-        "$repo/src/core/util.c" "$repo/tests/httpd.c" -o "$httpd"; then
+    if ! ${CC:-cc} -std=c11 -D_POSIX_C_SOURCE=200809L -O1 \
+        "$repo/tests/httpd.c" -o "$httpd"; then
         echo "httpd: cannot build the server"
         exit 1
     fi
@@ -166,23 +166,23 @@ check "files: .. is refused with 403" $? "status $code"
 curl -s -m 30 -o /dev/null "$base/stall/feed.json" &
 curl_pid=$!
 sleep 0.5
-child_pids=$(children_of "$server_pid")
+mapfile -t child_pids < <(children_of "$server_pid")
 kill -TERM "$server_pid"
 wait "$server_pid"
 rc=$?
 server_pid=
 sleep 0.2
 wait "$curl_pid" 2>/dev/null
-! alive $child_pids && [ -n "$child_pids" ] && [ "$rc" -eq 0 ]
+! alive "${child_pids[@]}" && [ "${#child_pids[@]}" -gt 0 ] && [ "$rc" -eq 0 ]
 check "shutdown: SIGTERM exits 0 and kills the stalled child" $? \
-    "exit $rc, children '$child_pids'"
+    "exit $rc, children '${child_pids[*]}'"
 
 # 11. --max-seconds ends the server, and its children, by itself.
 start_server 1
 curl -s -m 30 -o /dev/null "$base/chunked-endless" &
 curl_pid=$!
 sleep 0.5
-child_pids=$(children_of "$server_pid")
+mapfile -t child_pids < <(children_of "$server_pid")
 for _ in $(seq 60); do
     alive "$server_pid" || break
     sleep 0.05
@@ -192,9 +192,10 @@ rc=$?
 gone_pid=$server_pid
 server_pid=
 wait "$curl_pid" 2>/dev/null
-! alive "$gone_pid" $child_pids && [ -n "$child_pids" ] && [ "$rc" -eq 0 ]
+! alive "$gone_pid" "${child_pids[@]}" && [ "${#child_pids[@]}" -gt 0 ] &&
+    [ "$rc" -eq 0 ]
 check "shutdown: --max-seconds 1 exits 0 and kills the endless child" $? \
-    "exit $rc, children '$child_pids'"
+    "exit $rc, children '${child_pids[*]}'"
 
 # 12. The request log has one line per request with the validators.
 grep -q "^GET	/files/feed.json	$etag	-	304\$" "$work/log" &&

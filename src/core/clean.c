@@ -228,12 +228,14 @@ static const char *const raw_text_tags[] = {
 
 /* Tags that separate words when rendered: they become a space, so that
  * "<li>One</li><li>Two</li>" does not read "OneTwo". */
+/* clang-format off */
 static const char *const block_tags[] = {
     "address", "article", "aside", "blockquote", "br", "caption", "dd",
     "div", "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3",
     "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre",
     "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 };
+/* clang-format on */
 
 /* Case-insensitive: does s[0..len) equal the lower-case name? */
 static bool
@@ -421,6 +423,7 @@ typedef struct Entity {
 
 /* The HTML 4 set plus &apos; and the upper-case aliases HTML 5 accepts,
  * sorted by strcmp() for bsearch(). */
+/* clang-format off */
 static const Entity entities[] = {
     {"AElig", 0xC6}, {"AMP", 0x26}, {"Aacute", 0xC1}, {"Acirc", 0xC2},
     {"Agrave", 0xC0}, {"Alpha", 0x391}, {"Aring", 0xC5}, {"Atilde", 0xC3},
@@ -489,6 +492,7 @@ static const Entity entities[] = {
     {"yen", 0xA5}, {"yuml", 0xFF}, {"zeta", 0x3B6}, {"zwj", 0x200D},
     {"zwnj", 0x200C},
 };
+/* clang-format on */
 
 /* Longest name in the table ("thetasym"), with room to spare. */
 #define ENTITY_NAME_MAX 16
@@ -669,8 +673,8 @@ classify(uint32_t cp)
 static bool
 tag_is_kept(uint32_t cp, uint32_t prev)
 {
-    return cp >= 0xE0020 && (prev == 0x1F3F4 || (prev >= 0xE0020 &&
-                                                 prev <= 0xE007E));
+    return cp >= 0xE0020 &&
+           (prev == 0x1F3F4 || (prev >= 0xE0020 && prev <= 0xE007E));
 }
 
 /* Filters code points and collapses every run of spaces into one ASCII
@@ -877,7 +881,10 @@ static size_t
 separator_at(const char *s, size_t len, size_t i)
 {
     static const char *const seps[] = {
-        " - ", " | ", " \xE2\x80\x93 ", " \xE2\x80\x94 ",
+        " - ",
+        " | ",
+        " \xE2\x80\x93 ",
+        " \xE2\x80\x94 ",
     };
     for (size_t k = 0; k < ARRAY_LEN(seps); k++) {
         size_t n = strlen(seps[k]);
@@ -901,8 +908,8 @@ text_strip_source_suffix(const char *title, const char *source)
     size_t len = strlen(title);
     while (len > 0 && is_ascii_space((unsigned char)title[len - 1]))
         len--;
-    size_t lowest = len > SOURCE_SUFFIX_MAX_BYTES ? len - SOURCE_SUFFIX_MAX_BYTES
-                                                  : 0;
+    size_t lowest =
+        len > SOURCE_SUFFIX_MAX_BYTES ? len - SOURCE_SUFFIX_MAX_BYTES : 0;
     /* Right to left, so a source whose name has a dash in it still
      * matches as a whole. */
     for (size_t i = len; i-- > lowest;) {

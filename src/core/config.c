@@ -405,7 +405,7 @@ read_line(char *str, int num, void *stream)
         snprintf(str, (size_t)num, "%.*s %c%zu\n", (int)MIN(strlen(line.data),
                  (size_t)num - 16), line.data, LONG_VALUE_MARK, idx);
     } else {
-        snprintf(str, (size_t)num, "%s\n", line.data);
+        snprintf(str, (size_t)num, "%s\n", line.data ? line.data : "");
     }
     buf_deinit(&line);
     return str;

@@ -121,7 +121,7 @@ fetch_feed(Fetcher *f, FeedState *fs, int64_t wall_s)
     if (!list) {
         /* Log when a failure starts or changes, not on every retry. */
         if (strcmp(err, fs->status.error))
-            log_warn("feed %s failed: %s", fs->conf.name, err);
+            log_warn("%s", err);
         util_strlcpy(fs->status.error, err, sizeof(fs->status.error));
         fs->status.failures++;
         return false;
