@@ -71,7 +71,7 @@ $(BUILD)/tests/test_%: tests/test_%.c $(CORE_OBJ)
 	    $(LDFLAGS_SAN) -o $@ $(filter %.c %.o,$^) $(call pkglibs,$(TEST_PKGS)) $(CORE_LIBS)
 
 # Integration tests run the real binary; they may read PNGs with SDL_image.
-$(BUILD)/tests/it_%: tests/it_%.c tests/ittools.c $(CORE_OBJ)
+$(BUILD)/tests/it_%: tests/it_%.c tests/ittools.c $(PLATFORM_OBJ) $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(PLATFORM_CFLAGS) $(call pkgcflags,$(TEST_PKGS)) -Itests \
 	    $(LDFLAGS_SAN) -o $@ $(filter %.c %.o,$^) $(call pkglibs,$(TEST_PKGS)) \

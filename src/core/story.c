@@ -71,6 +71,32 @@ story_list_clone(const StoryList *list)
     return c;
 }
 
+static bool
+str_eq(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+bool
+story_list_equal(const StoryList *a, const StoryList *b)
+{
+    if (!a || !b)
+        return a == b;
+    if (a->count != b->count)
+        return false;
+    for (size_t i = 0; i < a->count; i++) {
+        const Story *x = &a->items[i], *y = &b->items[i];
+        if (!str_eq(x->id, y->id) || !str_eq(x->title, y->title) ||
+            !str_eq(x->summary, y->summary) ||
+            !str_eq(x->source, y->source) || !str_eq(x->url, y->url) ||
+            !str_eq(x->image, y->image) || !str_eq(x->feed, y->feed) ||
+            x->published_s != y->published_s ||
+            x->priority != y->priority || x->read_min != y->read_min)
+            return false;
+    }
+    return true;
+}
+
 void
 story_list_sort_newest(StoryList *list)
 {

@@ -9,6 +9,7 @@
 #ifndef STORY_H
 #define STORY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,9 @@ void story_list_push(StoryList *list, Story *s);
 StoryList *story_list_clone(const StoryList *list);
 void story_deinit(Story *s);
 void story_copy(Story *dst, const Story *src);
+/* True when both lists hold the same stories, field for field, in order
+ * (either may be NULL). */
+bool story_list_equal(const StoryList *a, const StoryList *b);
 /* Sorts newest first; undated stories go last, order otherwise kept. */
 void story_list_sort_newest(StoryList *list);
 

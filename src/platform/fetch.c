@@ -132,9 +132,11 @@ fetch_feed(Fetcher *f, FeedState *fs, int64_t wall_s)
     fs->status.failures = 0;
     fs->status.last_ok_s = wall_s;
     fs->status.story_count = (int)list->count;
+    /* An unchanged document posts nothing: the screen keeps its textures. */
+    bool changed = !story_list_equal(list, fs->last_good);
     story_list_free(fs->last_good);
     fs->last_good = list;
-    return true;
+    return changed;
 }
 
 static void
