@@ -121,9 +121,17 @@ static void
 parse_args(int argc, char **argv, Args *a)
 {
     enum {
-        OPT_WINDOW = 256, OPT_FULLSCREEN, OPT_HEADLESS, OPT_SIZE,
-        OPT_SCREENSHOT, OPT_AT, OPT_CLOCK, OPT_EXIT_AFTER, OPT_STATS,
-        OPT_DUMP, OPT_CHECK,
+        OPT_WINDOW = 256,
+        OPT_FULLSCREEN,
+        OPT_HEADLESS,
+        OPT_SIZE,
+        OPT_SCREENSHOT,
+        OPT_AT,
+        OPT_CLOCK,
+        OPT_EXIT_AFTER,
+        OPT_STATS,
+        OPT_DUMP,
+        OPT_CHECK,
     };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'},
@@ -284,8 +292,7 @@ find_config(const Args *a, char *buf, size_t n)
     char xdg_path[PATH_MAX];
     xdg_path[0] = '\0';
     if (xdg && *xdg)
-        snprintf(xdg_path, sizeof(xdg_path), "%s/newswire/newswire.conf",
-                 xdg);
+        snprintf(xdg_path, sizeof(xdg_path), "%s/newswire/newswire.conf", xdg);
     else if (home && *home)
         snprintf(xdg_path, sizeof(xdg_path),
                  "%s/.config/newswire/newswire.conf", home);
@@ -336,8 +343,7 @@ load_config(const Args *a, const char *data_dir, Config *cfg,
     }
     if (cfg->feed_count == 0) {
         char url[CONFIG_STR_MAX];
-        snprintf(url, sizeof(url), "file://%s/assets/demo-feed.json",
-                 data_dir);
+        snprintf(url, sizeof(url), "file://%s/assets/demo-feed.json", data_dir);
         config_set(cfg, "feed.demo", "url", url, err, sizeof(err));
     }
 }
@@ -549,8 +555,7 @@ run_loop(App *app)
             break;
         take_inbox(app);
         int64_t virt_ms = (now - start) / 1000000;
-        SceneTime t = {anim_ns / 1000000, wall_now(app, virt_ms), step,
-                       paused};
+        SceneTime t = {anim_ns / 1000000, wall_now(app, virt_ms), step, paused};
         scene_build(app->scene, &t, &app->dl);
         display_draw(app->display, &app->dl);
         int64_t work = mono_ns() - now;
@@ -578,9 +583,9 @@ run_display(const Args *a, const Config *cfg, const char *data_dir)
         mode = DISPLAY_FULLSCREEN;
     if (a->screenshot)
         mode = DISPLAY_HEADLESS; /* screenshots are software-rendered */
-    DisplayOpts dopts = {mode,         cfg->width,   cfg->height,
-                         cfg->vsync,   cfg->max_texture_px,
-                         font_regular, font_bold};
+    DisplayOpts dopts = {mode,       cfg->width,          cfg->height,
+                         cfg->vsync, cfg->max_texture_px, font_regular,
+                         font_bold};
     App app = {.cfg = cfg, .args = a};
     app.fixed_clock = a->clock != NULL;
     app.clock_base_s = (int64_t)time(NULL);

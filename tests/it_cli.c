@@ -60,11 +60,11 @@ test_version_and_help(void **state)
     it_result_free(&r);
     r = run("--help", NULL);
     assert_int_equal(r.status, 0);
-    const char *opts[] = {"--config", "--feed", "--set", "--window",
-                          "--fullscreen", "--headless", "--size",
-                          "--screenshot", "--at", "--clock", "--exit-after",
-                          "--stats", "--dump-feed", "--check-config",
-                          "--version", "--help"};
+    const char *opts[] = {
+        "--config",     "--feed",         "--set",        "--window",
+        "--fullscreen", "--headless",     "--size",       "--screenshot",
+        "--at",         "--clock",        "--exit-after", "--stats",
+        "--dump-feed",  "--check-config", "--version",    "--help"};
     for (size_t i = 0; i < ARRAY_LEN(opts); i++) {
         if (!strstr(r.out, opts[i]))
             fail_msg("--help does not mention %s", opts[i]);
@@ -76,13 +76,11 @@ static void
 test_usage_errors_exit_2(void **state)
 {
     (void)state;
-    const char *bad[][2] = {{"--bogus", NULL},
-                            {"--size", "12by7"},
-                            {"--at", "soon"},
-                            {"--set", "nodot=1"},
-                            {"--set", "crawl.nope=1"},
-                            {"--feed", "ftp://example.com/x"},
-                            {"extra-argument", NULL}};
+    const char *bad[][2] = {
+        {"--bogus", NULL},         {"--size", "12by7"},
+        {"--at", "soon"},          {"--set", "nodot=1"},
+        {"--set", "crawl.nope=1"}, {"--feed", "ftp://example.com/x"},
+        {"extra-argument", NULL}};
     for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
         RunResult r = run(bad[i][0], bad[i][1], "--check-config", NULL);
         if (r.status != 2)
@@ -146,7 +144,7 @@ count_stories(const char *out, const char *want_title)
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         cJSON *o = cJSON_ParseWithLength(p, len);
         assert_non_null(o);
-        const char *keys[] = {"id",  "title", "summary",  "source", "url",
+        const char *keys[] = {"id",    "title",     "summary",  "source", "url",
                               "image", "published", "priority", "feed"};
         for (size_t i = 0; i < ARRAY_LEN(keys); i++)
             assert_non_null(cJSON_GetObjectItemCaseSensitive(o, keys[i]));
@@ -177,8 +175,8 @@ test_dump_feed_file(void **state)
     r = run("--dump-feed", "-c", "/dev/null", NULL);
     assert_int_equal(r.status, 0);
     assert_int_equal(
-        count_stories(r.out,
-                      "Blinken calls for end to Kazakhstan shoot-to-kill order"),
+        count_stories(
+            r.out, "Blinken calls for end to Kazakhstan shoot-to-kill order"),
         8);
     it_result_free(&r);
 
@@ -204,7 +202,8 @@ test_dump_feed_http(void **state)
     char *ok = xasprintf("http://127.0.0.1:%d/files/newsapi-ok.json", port);
     char *jf = xasprintf("http://127.0.0.1:%d/files/jsonfeed-ok.json", port);
     char *bad = xasprintf("http://127.0.0.1:%d/status/503", port);
-    RunResult r = run("--dump-feed", "-c", "/dev/null", "--feed", ok, "--feed", jf, "--feed", bad, NULL);
+    RunResult r = run("--dump-feed", "-c", "/dev/null", "--feed", ok, "--feed",
+                      jf, "--feed", bad, NULL);
     /* Two good feeds merge; the failing one is reported, not fatal. */
     assert_int_equal(r.status, 0);
     int n = count_stories(r.out, NULL);
@@ -228,11 +227,11 @@ test_dump_feed_http(void **state)
 }
 
 static char *
-shot(const char *name, const char *at, const char *extra1,
-     const char *extra2)
+shot(const char *name, const char *at, const char *extra1, const char *extra2)
 {
     char *png = it_path(name);
-    RunResult r = run("-c", "/dev/null", "--headless", "--screenshot", png, "--at", at, CLOCK, NULL);
+    RunResult r = run("-c", "/dev/null", "--headless", "--screenshot", png,
+                      "--at", at, CLOCK, NULL);
     (void)extra1;
     (void)extra2;
     if (r.status != 0)
@@ -288,8 +287,8 @@ test_screenshot_crawl_moves(void **state)
     long head_px = it_count_unlike(&a, 88, 150, 1000, 120, BG_RGB, 24);
     assert_true(head_px > 3000);
     /* The clock box shows the --clock time: pixels in it. */
-    assert_true(it_count_unlike(&a, 1100, 660, 170, 50, 0x2a, 0x33, 0x44,
-                                24) > 200);
+    assert_true(it_count_unlike(&a, 1100, 660, 170, 50, 0x2a, 0x33, 0x44, 24) >
+                200);
     it_image_free(&a);
     it_image_free(&b);
     free(p1);
@@ -315,9 +314,11 @@ test_unreachable_feed_shows_waiting_card(void **state)
 {
     (void)state;
     char *png = it_path("waiting.png");
-    const char *argv[] = {it_bin(), "-c", "/dev/null", "--headless",
-                          "--feed", "http://127.0.0.1:9/feed.json",
-                          "--screenshot", png, CLOCK, NULL};
+    const char *argv[] = {it_bin(),       "-c",
+                          "/dev/null",    "--headless",
+                          "--feed",       "http://127.0.0.1:9/feed.json",
+                          "--screenshot", png,
+                          CLOCK,          NULL};
     RunResult r = it_run(argv, ENV_HEADLESS, 60);
     assert_int_equal(r.status, 0);
     it_result_free(&r);
@@ -345,7 +346,9 @@ test_missing_font_exits_1(void **state)
 {
     (void)state;
     char *png = it_path("nofont.png");
-    RunResult r = run("-c", "/dev/null", "--headless", "--set", "display.font_bold=/nonexistent/Bold.ttf", "--screenshot", png, NULL);
+    RunResult r = run("-c", "/dev/null", "--headless", "--set",
+                      "display.font_bold=/nonexistent/Bold.ttf", "--screenshot",
+                      png, NULL);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "/nonexistent/Bold.ttf"));
     assert_int_equal(access(png, F_OK), -1);
@@ -357,8 +360,8 @@ static void
 test_no_display_exits_1(void **state)
 {
     (void)state;
-    const char *argv[] = {it_bin(), "-c", "/dev/null", "--window",
-                          "--exit-after", "1", NULL};
+    const char *argv[] = {it_bin(),       "-c", "/dev/null", "--window",
+                          "--exit-after", "1",  NULL};
     const char *env[] = {"SDL_VIDEODRIVER=x11", "DISPLAY=:4242",
                          "WAYLAND_DISPLAY=", NULL};
     RunResult r = it_run(argv, env, 30);
@@ -371,7 +374,8 @@ static void
 test_headless_run_stats(void **state)
 {
     (void)state;
-    RunResult r = run("-c", "/dev/null", "--headless", "--exit-after", "1.5", "--stats", NULL);
+    RunResult r = run("-c", "/dev/null", "--headless", "--exit-after", "1.5",
+                      "--stats", NULL);
     assert_int_equal(r.status, 0);
     unsigned long frames = 0, dropped = 0;
     double p50, p99, cpu, rss;

@@ -62,11 +62,11 @@ setup(void **state)
     free(doc);
     char err[256], url[600];
     snprintf(url, sizeof(url), "file://%s", f->path_a);
-    assert_int_equal(config_set(&f->cfg, "feed.a", "url", url, err,
-                                sizeof(err)), 0);
+    assert_int_equal(
+        config_set(&f->cfg, "feed.a", "url", url, err, sizeof(err)), 0);
     snprintf(url, sizeof(url), "file://%s", f->path_b);
-    assert_int_equal(config_set(&f->cfg, "feed.b", "url", url, err,
-                                sizeof(err)), 0);
+    assert_int_equal(
+        config_set(&f->cfg, "feed.b", "url", url, err, sizeof(err)), 0);
     f->inbox = inbox_new();
     f->fetcher = fetcher_new(&f->cfg, f->inbox);
     *state = f;
@@ -132,8 +132,8 @@ test_bad_document_keeps_previous_stories(void **state)
     story_list_free(list);
 
     /* An empty article list must not wipe feed b either. */
-    assert_true(it_write_file(f->path_b,
-                              "{\"status\":\"ok\",\"articles\":[]}"));
+    assert_true(
+        it_write_file(f->path_b, "{\"status\":\"ok\",\"articles\":[]}"));
     fetcher_run_once(f->fetcher, WALL + 180);
     assert_true(inbox_take(f->inbox, &list, &st));
     assert_null(list);
@@ -199,8 +199,8 @@ main(void)
             test_bad_document_keeps_previous_stories, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_missing_file_is_an_error_not_a_crash, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_thread_delivers_and_stops,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thread_delivers_and_stops, setup,
+                                        teardown),
     };
     int rc = cmocka_run_group_tests_name("fetch", tests, NULL, NULL);
     http_global_cleanup();

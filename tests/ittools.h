@@ -33,8 +33,8 @@ void it_image_free(Image *img);
 const uint8_t *it_pixel(const Image *img, int x, int y);
 /* Pixels in the rectangle that differ from colour (r,g,b) by more than tol
  * in any channel. */
-long it_count_unlike(const Image *img, int x, int y, int w, int h, int r,
-                     int g, int b, int tol);
+long it_count_unlike(const Image *img, int x, int y, int w, int h, int r, int g,
+                     int b, int tol);
 
 /* A temp directory for this test program (created once). */
 const char *it_tmpdir(void);

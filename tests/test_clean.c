@@ -21,6 +21,11 @@
     "\xF0\x9F\x91\xA8" ZWJ "\xF0\x9F\x91\xA9" ZWJ "\xF0\x9F\x91\xA7" ZWJ       \
     "\xF0\x9F\x91\xA6"
 
+/* black flag, tags "gbeng", cancel tag: the flag of England */
+#define ENGLAND                                                                \
+    "\xF0\x9F\x8F\xB4\xF3\xA0\x81\xA7\xF3\xA0\x81\xA2\xF3\xA0\x81\xA5"         \
+    "\xF3\xA0\x81\xAE\xF3\xA0\x81\xA7\xF3\xA0\x81\xBF"
+
 /* Strict UTF-8 check written independently of utf8_decode(). */
 static int
 is_valid_utf8(const char *str)
@@ -245,6 +250,8 @@ test_filter_characters(void **state)
         "\xD9\x85\xDB\x8C" ZWNJ "\xD8\xAE\xD9\x88\xD8\xA7\xD9\x87\xD9\x85",
         "\xD9\x85\xDB\x8C" ZWNJ "\xD8\xAE\xD9\x88\xD8\xA7\xD9\x87\xD9\x85");
     check_clean("Family " FAMILY " day", "Family " FAMILY " day");
+    /* Tag characters: part of the England flag, hidden payload elsewhere. */
+    check_clean(ENGLAND " x\xF3\xA0\x81\xA7y", ENGLAND " xy");
     /* Private use and noncharacters are dropped, U+FFFD is not. */
     check_clean("g\xEE\x80\x80h\xEF\xB7\x90i" FFFD, "ghi" FFFD);
 }

@@ -74,8 +74,7 @@ setup(void **state)
     f->scene = scene_new(&f->cfg);
     scene_set_layout(f->scene, &f->lay, &f->m);
     f->list = story_list_new();
-    add_story(f->list, "Short headline", "Wire A", "A summary.",
-              NOW_S - 3600);
+    add_story(f->list, "Short headline", "Wire A", "A summary.", NOW_S - 3600);
     add_story(f->list,
               "A much longer headline that has to wrap over more than one "
               "line because the card is only so wide and this goes on and "
@@ -241,8 +240,10 @@ test_wrap_limits_and_ellipsis(void **state)
     for (int i = 0; i < n; i++)
         free(lines[i]);
     /* Multi-byte characters are never split. */
-    n = scene_wrap(&f->m, FONT_HEADLINE, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-                   "\xc3\xa9\xc3\xa9\xc3\xa9", 50, 2, lines);
+    n = scene_wrap(&f->m, FONT_HEADLINE,
+                   "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                   "\xc3\xa9\xc3\xa9\xc3\xa9",
+                   50, 2, lines);
     assert_true(n >= 1);
     assert_int_equal(strlen(lines[0]) % 2, 0);
     for (int i = 0; i < n; i++)
@@ -253,8 +254,8 @@ static void
 test_layouts_fit_the_frame(void **state)
 {
     (void)state;
-    const int sizes[][2] = {{1280, 720}, {1920, 1080}, {3840, 2160},
-                            {1080, 1920}, {640, 360}};
+    const int sizes[][2] = {
+        {1280, 720}, {1920, 1080}, {3840, 2160}, {1080, 1920}, {640, 360}};
     for (size_t i = 0; i < ARRAY_LEN(sizes); i++) {
         Layout l;
         layout_compute(&l, sizes[i][0], sizes[i][1]);
@@ -278,8 +279,8 @@ main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_measures_nothing, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_crawl_positions_follow_time,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crawl_positions_follow_time, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_wrap_limits_and_ellipsis, setup,
                                         teardown),
         cmocka_unit_test(test_layouts_fit_the_frame),

@@ -302,7 +302,7 @@ test_parse_leap_years(void **state)
 
     assert_true(parse_exact("2020-02-29", &got));
     assert_false(parse_exact("2021-02-29", &got));
-    assert_true(parse_exact("2000-02-29", &got)); /* divisible by 400 */
+    assert_true(parse_exact("2000-02-29", &got));  /* divisible by 400 */
     assert_false(parse_exact("1900-02-29", &got)); /* by 100, not 400 */
     assert_true(parse_exact("2024-02-29T23:59:59Z", &got));
     assert_int_equal(got, time_from_utc(2024, 2, 29, 23, 59, 59));
@@ -388,18 +388,13 @@ test_from_utc(void **state)
     (void)state;
     assert_int_equal(time_from_utc(1970, 1, 1, 0, 0, 0), 0);
     assert_int_equal(time_from_utc(2022, 1, 10, 8, 0, 0), T0);
-    assert_int_equal(time_from_utc(2000, 2, 29, 12, 0, 0),
-                     INT64_C(951825600));
-    assert_int_equal(time_from_utc(1950, 6, 1, 12, 0, 0),
-                     INT64_C(-618062400));
-    assert_int_equal(time_from_utc(1600, 3, 1, 0, 0, 0),
-                     INT64_C(-11670912000));
-    assert_int_equal(time_from_utc(1, 1, 1, 0, 0, 0),
-                     INT64_C(-62135596800));
+    assert_int_equal(time_from_utc(2000, 2, 29, 12, 0, 0), INT64_C(951825600));
+    assert_int_equal(time_from_utc(1950, 6, 1, 12, 0, 0), INT64_C(-618062400));
+    assert_int_equal(time_from_utc(1600, 3, 1, 0, 0, 0), INT64_C(-11670912000));
+    assert_int_equal(time_from_utc(1, 1, 1, 0, 0, 0), INT64_C(-62135596800));
     assert_int_equal(time_from_utc(9999, 12, 31, 23, 59, 59),
                      INT64_C(253402300799));
-    assert_int_equal(time_from_utc(2100, 3, 1, 0, 0, 0),
-                     INT64_C(4107542400));
+    assert_int_equal(time_from_utc(2100, 3, 1, 0, 0, 0), INT64_C(4107542400));
     assert_int_equal(time_from_utc(1969, 12, 31, 23, 59, 59), -1);
     /* out-of-range fields carry over */
     assert_int_equal(time_from_utc(2021, 13, 1, 0, 0, 0),
@@ -408,8 +403,7 @@ test_from_utc(void **state)
                      time_from_utc(2021, 12, 1, 0, 0, 0));
     assert_int_equal(time_from_utc(2022, -11, 1, 0, 0, 0),
                      time_from_utc(2021, 1, 1, 0, 0, 0));
-    assert_int_equal(time_from_utc(2022, 1, 10, 24, 0, 0),
-                     INT64_C(1641859200));
+    assert_int_equal(time_from_utc(2022, 1, 10, 24, 0, 0), INT64_C(1641859200));
 }
 
 static void
@@ -515,14 +509,14 @@ test_relative_days(void **state)
     set_tz("UTC");
 
     check_rel(now - 86400, now, "yesterday");
-    check_rel(INT64_C(1641688200), now, "yesterday"); /* 9 Jan 00:30 */
+    check_rel(INT64_C(1641688200), now, "yesterday");  /* 9 Jan 00:30 */
     check_rel(INT64_C(1641643200), now, "2 days ago"); /* 8 Jan 12:00 */
     /* 37 h, but two calendar days: 8 Jan 20:00 seen on 10 Jan 09:00 */
     check_rel(INT64_C(1641672000), INT64_C(1641805200), "2 days ago");
-    check_rel(INT64_C(1641297600), now, "6 days ago");  /* 4 Jan 12:00 */
-    check_rel(INT64_C(1641254400), now, "6 days ago");  /* 4 Jan 00:00 */
-    check_rel(INT64_C(1641254399), now, "3 Jan");       /* 3 Jan 23:59:59 */
-    check_rel(INT64_C(1641211200), now, "3 Jan");       /* 7 days */
+    check_rel(INT64_C(1641297600), now, "6 days ago"); /* 4 Jan 12:00 */
+    check_rel(INT64_C(1641254400), now, "6 days ago"); /* 4 Jan 00:00 */
+    check_rel(INT64_C(1641254399), now, "3 Jan");      /* 3 Jan 23:59:59 */
+    check_rel(INT64_C(1641211200), now, "3 Jan");      /* 7 days */
     check_rel(INT64_C(1640995200), now, "1 Jan");
     check_rel(INT64_C(1640433600), now, "25 Dec 2021"); /* other year */
     check_rel(INT64_C(1520861416), now, "12 Mar 2018"); /* never 1,400 days */

@@ -50,8 +50,7 @@ static const KeyDef KEYS[] = {
     {"crawl", "show_source", KEY_BOOL, OFF(crawl_show_source), 0, 1, "true"},
     {"crawl", "separator", KEY_STR, OFF(crawl_separator), 0,
      STRMAX(crawl_separator), "\xe2\x80\xa2"},
-    {"crawl", "label", KEY_STR, OFF(bar_label), 0, STRMAX(bar_label),
-     "NEWS"},
+    {"crawl", "label", KEY_STR, OFF(bar_label), 0, STRMAX(bar_label), "NEWS"},
     {"cards", "dwell_ms", KEY_INT, OFF(card_dwell_ms), 1000, 600000, "8000"},
     {"cards", "fade_ms", KEY_INT, OFF(card_fade_ms), 0, 5000, "600"},
     {"cards", "show_summary", KEY_BOOL, OFF(card_show_summary), 0, 1, "true"},
@@ -60,8 +59,7 @@ static const KeyDef KEYS[] = {
      "%H:%M"},
     {"filter", "max_age_h", KEY_INT, OFF(max_age_h), 0, 24 * 365 * 100, "0"},
     {"filter", "max_stories", KEY_INT, OFF(max_stories), 1, 1000, "100"},
-    {"theme", "background", KEY_COLOR, OFF(color_background), 0, 0,
-     "#0e1116"},
+    {"theme", "background", KEY_COLOR, OFF(color_background), 0, 0, "#0e1116"},
     {"theme", "headline", KEY_COLOR, OFF(color_headline), 0, 0, "#f5f7fa"},
     {"theme", "summary", KEY_COLOR, OFF(color_summary), 0, 0, "#b8c0cc"},
     {"theme", "meta", KEY_COLOR, OFF(color_meta), 0, 0, "#8a94a3"},
@@ -226,8 +224,7 @@ feed_get(Config *cfg, const char *name, char *err, size_t errlen)
         return NULL;
     }
     if (cfg->feed_count == CONFIG_MAX_FEEDS) {
-        util_errf(err, errlen, "too many feeds (at most %d)",
-                  CONFIG_MAX_FEEDS);
+        util_errf(err, errlen, "too many feeds (at most %d)", CONFIG_MAX_FEEDS);
         return NULL;
     }
     FeedConf *f = &cfg->feeds[cfg->feed_count++];
@@ -244,8 +241,8 @@ url_scheme_ok(const char *url)
 }
 
 static int
-set_feed_key(Config *cfg, const char *name, const char *key,
-             const char *value, char *err, size_t errlen)
+set_feed_key(Config *cfg, const char *name, const char *key, const char *value,
+             char *err, size_t errlen)
 {
     FeedConf *f = feed_get(cfg, name, err, errlen);
     if (!f)
@@ -267,6 +264,11 @@ set_feed_key(Config *cfg, const char *name, const char *key,
         return 0;
     }
     if (!strcmp(key, "source")) {
+        if (strlen(value) >= sizeof(f->source)) {
+            util_errf(err, errlen, "feed.%s.source: longer than %zu bytes",
+                      name, sizeof(f->source) - 1);
+            return -1;
+        }
         util_strlcpy(f->source, value, sizeof(f->source));
         return 0;
     }
@@ -293,15 +295,15 @@ set_feed_key(Config *cfg, const char *name, const char *key,
         f->interval_s = (int)v;
         return 0;
     }
-    util_errf(err, errlen, "unknown key '%s' in [feed.%s] (known: %s, %s, %s, %s)",
-              key, name, FEED_KEYS[0], FEED_KEYS[1], FEED_KEYS[2],
-              FEED_KEYS[3]);
+    util_errf(err, errlen,
+              "unknown key '%s' in [feed.%s] (known: %s, %s, %s, %s)", key,
+              name, FEED_KEYS[0], FEED_KEYS[1], FEED_KEYS[2], FEED_KEYS[3]);
     return -1;
 }
 
 int
-config_set(Config *cfg, const char *section, const char *key,
-           const char *value, char *err, size_t errlen)
+config_set(Config *cfg, const char *section, const char *key, const char *value,
+           char *err, size_t errlen)
 {
     if (!strncmp(section, "feed.", 5))
         return set_feed_key(cfg, section + 5, key, value, err, errlen);
@@ -316,8 +318,7 @@ config_set(Config *cfg, const char *section, const char *key,
     if (section_known)
         util_errf(err, errlen, "unknown key '%s' in [%s]", key, section);
     else
-        util_errf(err, errlen, "unknown section [%s] (key '%s')", section,
-                  key);
+        util_errf(err, errlen, "unknown section [%s] (key '%s')", section, key);
     return -1;
 }
 
@@ -326,14 +327,14 @@ config_set(Config *cfg, const char *section, const char *key,
 
 typedef struct ParseCtx {
     Config *cfg;
-    FILE *file;       /* one of file or text is the source */
+    FILE *file; /* one of file or text is the source */
     const char *text;
-    int line;         /* lines handed to inih so far */
-    int msg_line;     /* line of the first key that was refused */
+    int line;     /* lines handed to inih so far */
+    int msg_line; /* line of the first key that was refused */
     char msg[256];
     /* inih (as packaged) cuts lines at 200 bytes, and feed URLs with keys
      * are longer: such a value is kept here and inih sees a short mark. */
-    char *long_values[CONFIG_MAX_FEEDS * 4];
+    char **long_values; /* owned */
     size_t long_count;
 } ParseCtx;
 
@@ -376,6 +377,26 @@ trim(char *s)
     return s;
 }
 
+static bool
+is_comment(const char *line)
+{
+    while (*line == ' ' || *line == '\t')
+        line++;
+    return *line == '#' || *line == ';';
+}
+
+/* inih drops " ;comment" after a value; long values get the same rule. */
+static void
+cut_inline_comment(char *value)
+{
+    for (char *p = value; *p; p++) {
+        if (*p == ';' && p > value && (p[-1] == ' ' || p[-1] == '\t')) {
+            *p = '\0';
+            return;
+        }
+    }
+}
+
 /* inih's reader: hands over one line at a time, counting them. */
 static char *
 read_line(char *str, int num, void *stream)
@@ -391,19 +412,23 @@ read_line(char *str, int num, void *stream)
     char *eq = line.len ? strpbrk(line.data, "=:") : NULL;
     if (line.len > CONFIG_LINE_MAX) {
         if (!ctx->msg[0]) {
-            snprintf(ctx->msg, sizeof(ctx->msg),
-                     "line longer than %d bytes", CONFIG_LINE_MAX);
+            snprintf(ctx->msg, sizeof(ctx->msg), "line longer than %d bytes",
+                     CONFIG_LINE_MAX);
             ctx->msg_line = ctx->line;
         }
         str[0] = '\0';
-    } else if (line.len + 2 > (size_t)num && eq &&
-               ctx->long_count < ARRAY_LEN(ctx->long_values)) {
+    } else if (line.len + 2 > (size_t)num && eq && !is_comment(line.data)) {
         char *value = trim(eq + 1);
+        cut_inline_comment(value);
+        value = trim(value);
         size_t idx = ctx->long_count++;
+        ctx->long_values =
+            xrealloc(ctx->long_values, ctx->long_count * sizeof(char *));
         ctx->long_values[idx] = xstrdup(value);
         eq[1] = '\0';
-        snprintf(str, (size_t)num, "%.*s %c%zu\n", (int)MIN(strlen(line.data),
-                 (size_t)num - 16), line.data, LONG_VALUE_MARK, idx);
+        snprintf(str, (size_t)num, "%.*s %c%zu\n",
+                 (int)MIN(strlen(line.data), (size_t)num - 24), line.data,
+                 LONG_VALUE_MARK, idx);
     } else {
         snprintf(str, (size_t)num, "%s\n", line.data ? line.data : "");
     }
@@ -421,8 +446,7 @@ resolve_value(const ParseCtx *ctx, const char *value)
 }
 
 static int
-on_ini_key(void *user, const char *section, const char *name,
-           const char *value)
+on_ini_key(void *user, const char *section, const char *name, const char *value)
 {
     ParseCtx *ctx = user;
     if (ctx->msg[0])
@@ -433,8 +457,7 @@ on_ini_key(void *user, const char *section, const char *name,
                  "key '%s' is outside any [section]", name);
         ok = 0;
     } else if (config_set(ctx->cfg, section, name, resolve_value(ctx, value),
-                          ctx->msg,
-                          sizeof(ctx->msg)) < 0) {
+                          ctx->msg, sizeof(ctx->msg)) < 0) {
         ok = 0;
     }
     if (!ok)
@@ -448,6 +471,7 @@ parse(ParseCtx *ctx, const char *name, char *err, size_t errlen)
     int rc = ini_parse_stream(read_line, ctx, on_ini_key, ctx);
     for (size_t i = 0; i < ctx->long_count; i++)
         free(ctx->long_values[i]);
+    free(ctx->long_values);
     if (rc == 0 && ctx->msg[0])
         rc = ctx->msg_line;
     if (rc == 0)
@@ -480,8 +504,8 @@ config_load_file(Config *cfg, const char *path, char *err, size_t errlen)
 }
 
 int
-config_load_string(Config *cfg, const char *text, const char *name,
-                   char *err, size_t errlen)
+config_load_string(Config *cfg, const char *text, const char *name, char *err,
+                   size_t errlen)
 {
     ParseCtx ctx = {.cfg = cfg, .text = text};
     return parse(&ctx, name, err, errlen);
@@ -492,8 +516,8 @@ config_set_override(Config *cfg, const char *assignment, char *err,
                     size_t errlen)
 {
     const char *eq = strchr(assignment, '=');
-    const char *dot = eq ? memchr(assignment, '.', (size_t)(eq - assignment))
-                         : NULL;
+    const char *dot =
+        eq ? memchr(assignment, '.', (size_t)(eq - assignment)) : NULL;
     if (!eq || !dot) {
         util_errf(err, errlen,
                   "--set %s: expected section.key=value (e.g. "
@@ -531,7 +555,15 @@ int
 config_add_feed_url(Config *cfg, const char *url, char *err, size_t errlen)
 {
     char name[CONFIG_NAME_MAX];
-    snprintf(name, sizeof(name), "feed%zu", cfg->feed_count + 1);
+    /* The first free "feedN", so a configured [feed.feed2] is not taken. */
+    for (size_t n = cfg->feed_count + 1;; n++) {
+        snprintf(name, sizeof(name), "feed%zu", n);
+        bool taken = false;
+        for (size_t i = 0; i < cfg->feed_count; i++)
+            taken = taken || !strcmp(cfg->feeds[i].name, name);
+        if (!taken)
+            break;
+    }
     char msg[256];
     if (set_feed_key(cfg, name, "url", url, msg, sizeof(msg)) < 0) {
         util_errf(err, errlen, "--feed: %s", msg);
@@ -543,6 +575,13 @@ config_add_feed_url(Config *cfg, const char *url, char *err, size_t errlen)
 int
 config_validate(const Config *cfg, char *err, size_t errlen)
 {
+    if (cfg->card_fade_ms * 2 > cfg->card_dwell_ms) {
+        util_errf(err, errlen,
+                  "cards.fade_ms (%d) must be at most half of cards.dwell_ms "
+                  "(%d)",
+                  cfg->card_fade_ms, cfg->card_dwell_ms);
+        return -1;
+    }
     for (size_t i = 0; i < cfg->feed_count; i++) {
         if (!cfg->feeds[i].url[0]) {
             util_errf(err, errlen, "[feed.%s] has no url", cfg->feeds[i].name);

@@ -31,8 +31,8 @@ typedef enum FeedFormat {
 } FeedFormat;
 
 typedef struct FeedConf {
-    char name[CONFIG_NAME_MAX];  /* from [feed.NAME] */
-    char url[CONFIG_STR_MAX];    /* https://, http:// or file:// */
+    char name[CONFIG_NAME_MAX];   /* from [feed.NAME] */
+    char url[CONFIG_STR_MAX];     /* https://, http:// or file:// */
     char source[CONFIG_NAME_MAX]; /* label overriding the feed's own */
     FeedFormat format;
     int interval_s; /* 0: use fetch.interval_s */
@@ -49,9 +49,10 @@ typedef struct Config {
     int width, height; /* window or headless frame size, px */
     bool fullscreen;
     bool vsync;
-    int fps; /* frame cap when vsync is off or unavailable */
+    int fps;            /* frame cap when vsync is off or unavailable */
     int max_texture_px; /* 0: the renderer's limit; else a lower cap */
-    char font_regular[CONFIG_STR_MAX]; /* relative to the data dir or absolute */
+    char
+        font_regular[CONFIG_STR_MAX]; /* relative to the data dir or absolute */
     char font_bold[CONFIG_STR_MAX];
 
     int crawl_speed_px_s;
@@ -98,8 +99,7 @@ int config_set(Config *cfg, const char *section, const char *key,
 int config_set_override(Config *cfg, const char *assignment, char *err,
                         size_t errlen);
 /* Adds a feed for --feed URL, named "feedN". */
-int config_add_feed_url(Config *cfg, const char *url, char *err,
-                        size_t errlen);
+int config_add_feed_url(Config *cfg, const char *url, char *err, size_t errlen);
 /* Cross-key checks after everything is loaded (e.g. a feed without url). */
 int config_validate(const Config *cfg, char *err, size_t errlen);
 

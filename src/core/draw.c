@@ -5,7 +5,7 @@
 #include "draw.h"
 
 static const char *const FONT_NAMES[FONT_COUNT] = {
-    "headline", "summary", "meta",   "meta-bold",
+    "headline", "summary",    "meta",  "meta-bold",
     "crawl",    "crawl-bold", "clock", "status",
 };
 
@@ -61,8 +61,8 @@ draw_fill(DrawList *dl, Rect r, Color c)
 }
 
 void
-draw_text(DrawList *dl, FontRole font, int x, int y, Color c,
-          const char *text, const Rect *clip)
+draw_text(DrawList *dl, FontRole font, int x, int y, Color c, const char *text,
+          const Rect *clip)
 {
     if (!text || !*text || c.a == 0)
         return;
@@ -95,8 +95,9 @@ draw_list_print(const DrawList *dl, FILE *out)
                     op->rect.y, op->rect.w, op->rect.h, c.r, c.g, c.b, c.a);
             continue;
         }
-        fprintf(out, "text %s %d,%d #%02x%02x%02x%02x", draw_font_name(op->font),
-                op->rect.x, op->rect.y, c.r, c.g, c.b, c.a);
+        fprintf(out, "text %s %d,%d #%02x%02x%02x%02x",
+                draw_font_name(op->font), op->rect.x, op->rect.y, c.r, c.g, c.b,
+                c.a);
         if (op->clip.w)
             fprintf(out, " clip %d,%d %dx%d", op->clip.x, op->clip.y,
                     op->clip.w, op->clip.h);

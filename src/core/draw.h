@@ -19,10 +19,10 @@ typedef enum FontRole {
     FONT_SUMMARY,  /* regular, card summary */
     FONT_META,     /* regular, card source/time line */
     FONT_META_BOLD,
-    FONT_CRAWL,    /* regular, the crawl */
+    FONT_CRAWL,      /* regular, the crawl */
     FONT_CRAWL_BOLD, /* bold, crawl source labels and bar label */
-    FONT_CLOCK,    /* bold, bar clock */
-    FONT_STATUS,   /* regular, small status mark */
+    FONT_CLOCK,      /* bold, bar clock */
+    FONT_STATUS,     /* regular, small status mark */
     FONT_COUNT
 } FontRole;
 

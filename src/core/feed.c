@@ -41,8 +41,8 @@ make_id(const char *given, const char *url, const char *title)
     if (given && *given)
         return xstrndup(given, MIN(strlen(given), (size_t)256));
     const char *basis = url && *url ? url : title;
-    return xasprintf("h%016llx", (unsigned long long)util_hash64(
-                                     basis, strlen(basis), 0));
+    return xasprintf("h%016llx",
+                     (unsigned long long)util_hash64(basis, strlen(basis), 0));
 }
 
 /* Moves a finished story into the list, applying the shared rules. */
@@ -87,14 +87,14 @@ decode_newsapi_item(Decoder *d, const cJSON *a)
         story_deinit(&s);
         return;
     }
-    char *title = clean_or_null(raw_title, FEED_TITLE_MAX);
+    /* Strip the " - Source" suffix before shortening, or a long title
+     * would lose its end (and the suffix with it) first. */
+    char *title = clean_or_null(raw_title, 0);
     if (title) {
-        s.title = text_strip_source_suffix(title, s.source);
+        char *bare = text_strip_source_suffix(title, s.source);
+        s.title = clean_or_null(bare, FEED_TITLE_MAX);
+        free(bare);
         free(title);
-        if (!*s.title) {
-            free(s.title);
-            s.title = NULL;
-        }
     }
     char *desc = clean_or_null(json_str(a, "description"), FEED_SUMMARY_MAX);
     if (desc) {
@@ -123,8 +123,8 @@ decode_newsapi(Decoder *d, const cJSON *root, char *err, size_t errlen)
         const char *msg = json_str(root, "message");
         char *cmsg = clean_or_null(msg, 200);
         util_errf(err, errlen, "%s: the news service refused: %s%s%s",
-                  d->opts->feed_name, code ? code : "error",
-                  cmsg ? ": " : "", cmsg ? cmsg : "");
+                  d->opts->feed_name, code ? code : "error", cmsg ? ": " : "",
+                  cmsg ? cmsg : "");
         free(cmsg);
         return -1;
     }
@@ -197,12 +197,12 @@ detect(const cJSON *root)
 }
 
 static void
-describe_parse_error(const char *body, size_t len, const char *name,
-                     char *err, size_t errlen)
+describe_parse_error(const char *body, size_t len, const char *name, char *err,
+                     size_t errlen)
 {
     size_t i = 0;
-    while (i < len && (body[i] == ' ' || body[i] == '\n' ||
-                       body[i] == '\r' || body[i] == '\t'))
+    while (i < len && (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' ||
+                       body[i] == '\t'))
         i++;
     if (len == 0 || i == len) {
         util_errf(err, errlen, "%s: the server sent an empty document", name);
@@ -214,8 +214,8 @@ describe_parse_error(const char *body, size_t len, const char *name,
     } else {
         const char *at = cJSON_GetErrorPtr();
         long off = at && at >= body && at <= body + len ? at - body : -1;
-        util_errf(err, errlen, "%s: not valid JSON (error near byte %ld)",
-                  name, off);
+        util_errf(err, errlen, "%s: not valid JSON (error near byte %ld)", name,
+                  off);
     }
 }
 
@@ -231,8 +231,8 @@ feed_decode(const char *body, size_t len, const FeedDecodeOpts *opts,
         return -1;
     }
     Decoder d = {.opts = opts, .list = story_list_new()};
-    FeedFormat fmt = opts->format != FEED_FORMAT_AUTO ? opts->format
-                                                      : detect(root);
+    FeedFormat fmt =
+        opts->format != FEED_FORMAT_AUTO ? opts->format : detect(root);
     int rc = -1;
     if (!cJSON_IsObject(root)) {
         util_errf(err, errlen, "%s: the document is not a JSON object", name);

@@ -32,8 +32,8 @@ typedef struct FeedStatus {
 typedef struct FetchStatus {
     FeedStatus feeds[STATUS_MAX_FEEDS];
     int feed_count;
-    int64_t last_ok_s;  /* newest last_ok_s of all feeds, 0 never */
-    bool fetched_once;  /* every feed has been tried at least once */
+    int64_t last_ok_s; /* newest last_ok_s of all feeds, 0 never */
+    bool fetched_once; /* every feed has been tried at least once */
 } FetchStatus;
 
 typedef struct Inbox Inbox;

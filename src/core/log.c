@@ -8,8 +8,7 @@
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static LogLevel log_level = LOG_INFO; /* [log_lock] */
 
-static const char *const LEVEL_NAMES[] = {"error", "warning", "info",
-                                          "debug"};
+static const char *const LEVEL_NAMES[] = {"error", "warning", "info", "debug"};
 
 void
 log_set_level(LogLevel level)

@@ -48,8 +48,7 @@ merge_lists(const StoryList *const *lists, size_t n, const MergeOpts *opts)
         for (size_t j = 0; j < lists[i]->count; j++) {
             const Story *s = &lists[i]->items[j];
             if (opts->max_age_h > 0 && s->published_s != STORY_NO_TIME &&
-                opts->now_s - s->published_s >
-                    (int64_t)opts->max_age_h * 3600)
+                opts->now_s - s->published_s > (int64_t)opts->max_age_h * 3600)
                 continue;
             Story c;
             story_copy(&c, s);

@@ -67,9 +67,9 @@ layout_compute(Layout *lay, int w, int h)
     double s = portrait ? w / 980.0 : MIN(w / 1280.0, h / 720.0);
     lay->scale = s;
     static const double design_px[FONT_COUNT] = {
-        [FONT_HEADLINE] = 54, [FONT_SUMMARY] = 27,    [FONT_META] = 21,
-        [FONT_META_BOLD] = 21, [FONT_CRAWL] = 27,     [FONT_CRAWL_BOLD] = 23,
-        [FONT_CLOCK] = 27,    [FONT_STATUS] = 14,
+        [FONT_HEADLINE] = 54,  [FONT_SUMMARY] = 27, [FONT_META] = 21,
+        [FONT_META_BOLD] = 21, [FONT_CRAWL] = 27,   [FONT_CRAWL_BOLD] = 23,
+        [FONT_CLOCK] = 27,     [FONT_STATUS] = 14,
     };
     for (int i = 0; i < FONT_COUNT; i++)
         lay->font_px[i] = MAX(6, px(design_px[i], s));
@@ -95,8 +95,8 @@ measure(const TextMeasurer *m, FontRole font, const char *s)
 
 /* Longest prefix of text (in bytes, on a character boundary) that fits. */
 static size_t
-fit_chars(const TextMeasurer *m, FontRole font, const char *text,
-          size_t len, int width_px, const char *suffix)
+fit_chars(const TextMeasurer *m, FontRole font, const char *text, size_t len,
+          int width_px, const char *suffix)
 {
     Buf b;
     buf_init(&b);
@@ -120,8 +120,7 @@ fit_chars(const TextMeasurer *m, FontRole font, const char *text,
 
 /* Fits text on one line, cutting at a word when possible, with "…". */
 static char *
-ellipsize(const TextMeasurer *m, FontRole font, const char *text,
-          int width_px)
+ellipsize(const TextMeasurer *m, FontRole font, const char *text, int width_px)
 {
     if (measure(m, font, text) <= width_px)
         return xstrdup(text);
@@ -137,8 +136,8 @@ ellipsize(const TextMeasurer *m, FontRole font, const char *text,
 }
 
 int
-scene_wrap(const TextMeasurer *m, FontRole font, const char *text,
-           int width_px, int max_lines, char **lines)
+scene_wrap(const TextMeasurer *m, FontRole font, const char *text, int width_px,
+           int max_lines, char **lines)
 {
     int n = 0;
     const char *p = text;
@@ -240,9 +239,9 @@ card_fill(Scene *sc, Card *c, const char *source, const char *headline,
     c->headline_n = scene_wrap(&sc->m, FONT_HEADLINE, headline, text_width(sc),
                                l->headline_lines_max, c->headline);
     if (summary && sc->cfg->card_show_summary) {
-        c->summary_n = scene_wrap(&sc->m, FONT_SUMMARY, summary,
-                                  text_width(sc) * 9 / 10,
-                                  l->summary_lines_max, c->summary);
+        c->summary_n =
+            scene_wrap(&sc->m, FONT_SUMMARY, summary, text_width(sc) * 9 / 10,
+                       l->summary_lines_max, c->summary);
     }
 }
 
@@ -311,8 +310,7 @@ update_status(Scene *sc)
         if (sc->status.last_ok_s)
             format_hhmm(sc->status.last_ok_s, when, sizeof(when));
         snprintf(line, sizeof(line), "\xe2\x9a\xa0 %s%s",
-                 when[0] ? "offline, news of " : "feed unreachable",
-                 when);
+                 when[0] ? "offline, news of " : "feed unreachable", when);
         sc->status_warn = true;
     } else {
         char when[16];
@@ -367,10 +365,10 @@ scene_set_layout(Scene *sc, const Layout *lay, const TextMeasurer *m)
     int sep = measure(m, FONT_CRAWL, sc->cfg->crawl_separator);
     sc->sep_pad = px(30, s);
     sc->sep_w = sep + 2 * sc->sep_pad;
-    sc->label_w = sc->cfg->bar_label[0]
-                      ? measure(m, FONT_CRAWL_BOLD, sc->cfg->bar_label) +
-                            2 * px(20, s)
-                      : 0;
+    sc->label_w =
+        sc->cfg->bar_label[0]
+            ? measure(m, FONT_CRAWL_BOLD, sc->cfg->bar_label) + 2 * px(20, s)
+            : 0;
     sc->lay.label.w = sc->label_w;
     sc->lay.crawl.x = sc->label_w;
     sc->lay.crawl.w = sc->lay.clock.x - sc->label_w;
@@ -425,10 +423,9 @@ build_card(Scene *sc, const Card *c, const Story *s, const SceneTime *t,
         size_t n = 0;
         if (s->published_s != STORY_NO_TIME) {
             char when[48];
-            time_format_relative(s->published_s, t->wall_s, when,
-                                 sizeof(when));
-            n += (size_t)snprintf(meta + n, sizeof(meta) - n,
-                                  "  \xc2\xb7  %s", when);
+            time_format_relative(s->published_s, t->wall_s, when, sizeof(when));
+            n += (size_t)snprintf(meta + n, sizeof(meta) - n, "  \xc2\xb7  %s",
+                                  when);
         }
         if (s->read_min > 0 && n < sizeof(meta))
             snprintf(meta + n, sizeof(meta) - n, "  \xc2\xb7  %d min read",
@@ -461,17 +458,18 @@ build_cards(Scene *sc, const SceneTime *t, DrawList *out)
     CardFrame f = timeline_card(t->anim_ms, sc->count, sc->cfg->card_dwell_ms,
                                 sc->cfg->card_fade_ms, t->card_step);
     if (f.alpha < 255)
-        build_card(sc, &sc->cards[f.previous], &sc->list->items[f.previous],
-                   t, 255 - f.alpha, out);
+        build_card(sc, &sc->cards[f.previous], &sc->list->items[f.previous], t,
+                   255 - f.alpha, out);
     build_card(sc, &sc->cards[f.current], &sc->list->items[f.current], t,
                f.alpha, out);
 
     double k = l->scale;
     char counter[32];
-    snprintf(counter, sizeof(counter), "%zu / %zu%s", f.current + 1,
-             sc->count, t->paused ? "  (paused)" : "");
+    snprintf(counter, sizeof(counter), "%zu / %zu%s", f.current + 1, sc->count,
+             t->paused ? "  (paused)" : "");
     draw_text(out, FONT_META, l->margin_x,
-              l->card.y + l->card.h - px(34, k) - sc->m.line_height[FONT_META] / 2,
+              l->card.y + l->card.h - px(34, k) -
+                  sc->m.line_height[FONT_META] / 2,
               sc->cfg->color_meta, counter, NULL);
     /* Dwell progress: a thin line along the top edge of the bar. */
     int pw = (int)((int64_t)l->w * f.progress_permille / 1000);
@@ -490,8 +488,8 @@ build_crawl(Scene *sc, const SceneTime *t, DrawList *out)
         return;
     int ty = cr->y + (cr->h - sc->m.line_height[FONT_CRAWL]) / 2;
     int sy = cr->y + (cr->h - sc->m.line_height[FONT_CRAWL_BOLD]) / 2;
-    int64_t off = timeline_crawl_offset(t->anim_ms, cfg->crawl_speed_px_s,
-                                        sc->strip_px);
+    int64_t off =
+        timeline_crawl_offset(t->anim_ms, cfg->crawl_speed_px_s, sc->strip_px);
     /* The strip starts at the right edge at t=0 and loops; find the first
      * copy that reaches the left edge. */
     int64_t x = cr->x + cr->w - off;
@@ -511,8 +509,8 @@ build_crawl(Scene *sc, const SceneTime *t, DrawList *out)
                           it->source, cr);
                 ix += it->source_w;
             }
-            draw_text(out, FONT_CRAWL, (int)ix + sc->sep_pad, ty, cfg->color_accent,
-                      cfg->crawl_separator, cr);
+            draw_text(out, FONT_CRAWL, (int)ix + sc->sep_pad, ty,
+                      cfg->color_accent, cfg->crawl_separator, cr);
         }
         x += it->width;
         i = (i + 1) % sc->count;
@@ -528,7 +526,8 @@ build_bar_boxes(Scene *sc, const SceneTime *t, DrawList *out)
     if (sc->label_w) {
         draw_fill(out, l->label, cfg->color_accent);
         draw_text(out, FONT_CRAWL_BOLD, l->label.x + px(20, k),
-                  l->label.y + (l->label.h - sc->m.line_height[FONT_CRAWL_BOLD]) / 2,
+                  l->label.y +
+                      (l->label.h - sc->m.line_height[FONT_CRAWL_BOLD]) / 2,
                   cfg->color_bar_text, cfg->bar_label, NULL);
     }
     draw_fill(out, l->clock, cfg->color_clock_bg);

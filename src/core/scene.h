@@ -22,7 +22,7 @@
 typedef int (*MeasureFn)(void *ud, FontRole font, const char *text);
 
 typedef struct TextMeasurer {
-    MeasureFn width;            /* px width of a UTF-8 string */
+    MeasureFn width; /* px width of a UTF-8 string */
     void *ud;
     int line_height[FONT_COUNT]; /* px */
 } TextMeasurer;

@@ -87,10 +87,9 @@ story_list_equal(const StoryList *a, const StoryList *b)
     for (size_t i = 0; i < a->count; i++) {
         const Story *x = &a->items[i], *y = &b->items[i];
         if (!str_eq(x->id, y->id) || !str_eq(x->title, y->title) ||
-            !str_eq(x->summary, y->summary) ||
-            !str_eq(x->source, y->source) || !str_eq(x->url, y->url) ||
-            !str_eq(x->image, y->image) || !str_eq(x->feed, y->feed) ||
-            x->published_s != y->published_s ||
+            !str_eq(x->summary, y->summary) || !str_eq(x->source, y->source) ||
+            !str_eq(x->url, y->url) || !str_eq(x->image, y->image) ||
+            !str_eq(x->feed, y->feed) || x->published_s != y->published_s ||
             x->priority != y->priority || x->read_min != y->read_min)
             return false;
     }
@@ -127,5 +126,8 @@ story_read_minutes(const char *text)
     }
     if (words == 0)
         return 0;
-    return (int)((words + 199) / 200);
+    /* 238 words a minute (adult silent reading of non-fiction, Brysbaert
+     * 2019), rounded to the nearest minute, at least one. */
+    long minutes = (words * 2 + 238) / (2 * 238);
+    return (int)MAX(minutes, 1);
 }

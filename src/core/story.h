@@ -16,16 +16,16 @@
 #define STORY_NO_TIME INT64_MIN /* published_s when the feed gave no date */
 
 typedef struct Story {
-    char *id;          /* stable: feed id, else a hash of url or title */
-    char *title;       /* never NULL or empty in a list */
-    char *summary;     /* may be NULL */
-    char *source;      /* display name of the publisher; may be NULL */
-    char *url;         /* may be NULL */
-    char *image;       /* may be NULL */
-    char *feed;        /* name of the configured feed it came from */
+    char *id;            /* stable: feed id, else a hash of url or title */
+    char *title;         /* never NULL or empty in a list */
+    char *summary;       /* may be NULL */
+    char *source;        /* display name of the publisher; may be NULL */
+    char *url;           /* may be NULL */
+    char *image;         /* may be NULL */
+    char *feed;          /* name of the configured feed it came from */
     int64_t published_s; /* Unix seconds UTC, or STORY_NO_TIME */
-    int priority;      /* 0 normal, > 0 breaking */
-    int read_min;      /* estimated reading time in minutes, 0 unknown */
+    int priority;        /* 0 normal, > 0 breaking */
+    int read_min;        /* estimated reading time in minutes, 0 unknown */
 } Story;
 
 typedef struct StoryList {
@@ -47,7 +47,8 @@ bool story_list_equal(const StoryList *a, const StoryList *b);
 /* Sorts newest first; undated stories go last, order otherwise kept. */
 void story_list_sort_newest(StoryList *list);
 
-/* Reading time at 200 words per minute, at least 1 for any text. */
+/* Reading time at 238 words per minute, rounded, at least 1 for any
+ * text; 0 for none. */
 int story_read_minutes(const char *text);
 
 #endif

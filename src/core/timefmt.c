@@ -59,7 +59,7 @@ static const char *const month_abbr[12] = {
 };
 
 static const char *const weekday_names[7] = {
-    "monday", "tuesday", "wednesday", "thursday",
+    "monday", "tuesday",  "wednesday", "thursday",
     "friday", "saturday", "sunday",
 };
 
@@ -491,8 +491,8 @@ time_parse_in_zone(const char *s, int32_t default_offset_s, int64_t *out_s)
         return false;
 
     int32_t offset_s = f.has_zone ? f.offset_s : default_offset_s;
-    *out_s = time_from_utc(f.year, f.month, f.day, f.hour, f.min, f.sec) -
-             offset_s;
+    *out_s =
+        time_from_utc(f.year, f.month, f.day, f.hour, f.min, f.sec) - offset_s;
     return true;
 }
 

@@ -90,7 +90,6 @@ void time_format_clock(int64_t now_s, char *buf, size_t bufsize);
  * in the proleptic Gregorian calendar. Fields outside their usual range carry
  * over (month 13 is January of the next year, hour 24 the next midnight).
  */
-int64_t time_from_utc(int year, int month, int day, int hour, int min,
-                      int sec);
+int64_t time_from_utc(int year, int month, int day, int hour, int min, int sec);
 
 #endif

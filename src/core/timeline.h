@@ -11,18 +11,17 @@
 #include <stdint.h>
 
 /* Crawl offset in [0, strip_px): how far the strip has moved left. */
-int64_t timeline_crawl_offset(int64_t now_ms, int speed_px_s,
-                              int64_t strip_px);
+int64_t timeline_crawl_offset(int64_t now_ms, int speed_px_s, int64_t strip_px);
 
 typedef struct CardFrame {
-    size_t current;  /* index of the card being shown */
-    size_t previous; /* card fading out while alpha < 255 */
-    int alpha;       /* 0..255: opacity of current over previous */
+    size_t current;        /* index of the card being shown */
+    size_t previous;       /* card fading out while alpha < 255 */
+    int alpha;             /* 0..255: opacity of current over previous */
     int progress_permille; /* how much of current's dwell has passed */
 } CardFrame;
 
 /* step_offset shifts the rotation by whole cards (the left/right keys). */
-CardFrame timeline_card(int64_t now_ms, size_t count, int dwell_ms,
-                        int fade_ms, int64_t step_offset);
+CardFrame timeline_card(int64_t now_ms, size_t count, int dwell_ms, int fade_ms,
+                        int64_t step_offset);
 
 #endif

@@ -15,10 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ASSERT(cond)                                                          \
-    do {                                                                      \
-        if (!(cond))                                                          \
-            util_assert_fail(__FILE__, __LINE__, #cond);                      \
+#define ASSERT(cond)                                                           \
+    do {                                                                       \
+        if (!(cond))                                                           \
+            util_assert_fail(__FILE__, __LINE__, #cond);                       \
     } while (0)
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

@@ -18,7 +18,7 @@
 #include "display.h"
 #include "log.h"
 
-#define TEXT_CACHE_SLOTS 2048        /* power of two */
+#define TEXT_CACHE_SLOTS 2048 /* power of two */
 #define TEXT_CACHE_MAX_ENTRIES 1024
 #define TEXT_CACHE_MAX_BYTES (48u << 20) /* fits a Pi's GPU memory */
 #define TILES_MAX 8
@@ -37,8 +37,8 @@ typedef struct TextEntry {
 
 struct Display {
     DisplayOpts opts;
-    SDL_Window *window;   /* NULL when headless */
-    SDL_Surface *frame;   /* headless target of the software renderer */
+    SDL_Window *window; /* NULL when headless */
+    SDL_Surface *frame; /* headless target of the software renderer */
     SDL_Renderer *renderer;
     TTF_Font *fonts[FONT_COUNT];
     int max_tex_w;
@@ -124,9 +124,9 @@ display_open(const DisplayOpts *opts, char *err, size_t errlen)
         if (opts->mode == DISPLAY_FULLSCREEN)
             flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
         d->fullscreen = opts->mode == DISPLAY_FULLSCREEN;
-        d->window = SDL_CreateWindow("newswire", SDL_WINDOWPOS_CENTERED,
-                                     SDL_WINDOWPOS_CENTERED, opts->w, opts->h,
-                                     flags);
+        d->window =
+            SDL_CreateWindow("newswire", SDL_WINDOWPOS_CENTERED,
+                             SDL_WINDOWPOS_CENTERED, opts->w, opts->h, flags);
         if (!d->window) {
             set_err_sdl(err, errlen, "cannot open a window");
             display_close(d);
@@ -199,8 +199,8 @@ display_close(Display *d)
 static bool
 font_is_bold(FontRole f)
 {
-    return f == FONT_HEADLINE || f == FONT_META_BOLD ||
-           f == FONT_CRAWL_BOLD || f == FONT_CLOCK;
+    return f == FONT_HEADLINE || f == FONT_META_BOLD || f == FONT_CRAWL_BOLD ||
+           f == FONT_CLOCK;
 }
 
 static int
@@ -293,8 +293,8 @@ static void
 cache_make_room(Display *d, size_t extra_bytes)
 {
     while (d->cache_count >= TEXT_CACHE_MAX_ENTRIES ||
-           (d->cache_count && d->cache_bytes + extra_bytes >
-                                  TEXT_CACHE_MAX_BYTES)) {
+           (d->cache_count &&
+            d->cache_bytes + extra_bytes > TEXT_CACHE_MAX_BYTES)) {
         TextEntry *lru = NULL;
         for (size_t i = 0; i < TEXT_CACHE_MAX_ENTRIES; i++) {
             TextEntry *e = &d->entries[i];
@@ -547,8 +547,7 @@ int
 display_refresh_hz(const Display *d)
 {
     SDL_DisplayMode mode;
-    if (d->window &&
-        SDL_GetWindowDisplayMode(d->window, &mode) == 0 &&
+    if (d->window && SDL_GetWindowDisplayMode(d->window, &mode) == 0 &&
         mode.refresh_rate > 0)
         return mode.refresh_rate;
     return 60;

@@ -25,7 +25,7 @@ typedef struct DisplayOpts {
     DisplayMode mode;
     int w, h;
     bool vsync;
-    int max_texture_px; /* 0: the renderer's own limit */
+    int max_texture_px;       /* 0: the renderer's own limit */
     const char *font_regular; /* paths to TTF files */
     const char *font_bold;
 } DisplayOpts;
@@ -42,8 +42,8 @@ typedef enum AppEvent {
 } AppEvent;
 
 typedef struct DisplayStats {
-    uint64_t ttf_renders;      /* strings rasterised */
-    uint64_t ttf_measures;     /* strings measured */
+    uint64_t ttf_renders;  /* strings rasterised */
+    uint64_t ttf_measures; /* strings measured */
     uint64_t textures_created;
     uint64_t bytes_uploaded;
     size_t textures_alive;

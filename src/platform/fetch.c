@@ -110,8 +110,8 @@ fetch_feed(Fetcher *f, FeedState *fs, int64_t wall_s)
         snprintf(err, sizeof(err), "%s: %s", fs->conf.name, res.error);
     } else {
         FeedDecodeOpts o = {fs->conf.name, fs->conf.source, fs->conf.format};
-        feed_decode(res.body.data ? res.body.data : "", res.body.len, &o,
-                    &list, err, sizeof(err));
+        feed_decode(res.body.data ? res.body.data : "", res.body.len, &o, &list,
+                    err, sizeof(err));
     }
     http_result_deinit(&res);
     if (atomic_load(&f->stop)) {

@@ -23,8 +23,8 @@ void fetcher_free(Fetcher *f); /* stops the thread first if running */
  * --screenshot): every feed once, then a post. Returns the story count. */
 int fetcher_run_once(Fetcher *f, int64_t wall_s);
 
-int fetcher_start(Fetcher *f);     /* -1 if the thread cannot start */
-void fetcher_refresh(Fetcher *f);  /* fetch every feed now */
-void fetcher_stop(Fetcher *f);     /* aborts transfers, joins; idempotent */
+int fetcher_start(Fetcher *f);    /* -1 if the thread cannot start */
+void fetcher_refresh(Fetcher *f); /* fetch every feed now */
+void fetcher_stop(Fetcher *f);    /* aborts transfers, joins; idempotent */
 
 #endif

@@ -102,8 +102,7 @@ http_result_deinit(HttpResult *r)
 }
 
 int
-http_get(HttpClient *c, const char *url, const HttpOpts *opts,
-         HttpResult *r)
+http_get(HttpClient *c, const char *url, const HttpOpts *opts, HttpResult *r)
 {
     memset(r, 0, sizeof(*r));
     buf_init(&r->body);
@@ -125,8 +124,7 @@ http_get(HttpClient *c, const char *url, const HttpOpts *opts,
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)MIN(opts->timeout_s, 30));
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
-                     (curl_off_t)opts->max_bytes);
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)opts->max_bytes);
     curl_easy_setopt(h, CURLOPT_USERAGENT, http_user_agent());
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, ""); /* all built in */
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);

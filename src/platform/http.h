@@ -26,8 +26,8 @@ typedef struct HttpOpts {
 } HttpOpts;
 
 typedef struct HttpResult {
-    long status;    /* HTTP status, 0 for file:// or no answer */
-    Buf body;       /* decoded body; owned, free with http_result_deinit */
+    long status;     /* HTTP status, 0 for file:// or no answer */
+    Buf body;        /* decoded body; owned, free with http_result_deinit */
     char error[192]; /* "" on success */
 } HttpResult;
 
