@@ -386,6 +386,8 @@ dump_feed(const Config *cfg, int64_t wall_s)
 
 /* ---- the display side ---- */
 
+static int64_t mono_ns(void);
+
 typedef struct App {
     const Config *cfg;
     const Args *args;
@@ -396,6 +398,7 @@ typedef struct App {
     StoryList *stories; /* shown now; owned */
     DrawList dl;
     int64_t clock_base_s; /* wall clock at virtual time 0 */
+    int64_t started_ns;   /* monotonic time at main() entry */
     bool fixed_clock;     /* --clock given */
 } App;
 
@@ -562,6 +565,9 @@ run_loop(App *app)
         fs->hist[MIN((size_t)(work / 25000), ARRAY_LEN(fs->hist) - 1)]++;
         fs->frames++;
         display_present(app->display);
+        if (fs->frames == 1)
+            log_info("first frame presented %.1f ms after start",
+                     (double)(mono_ns() - app->started_ns) / 1e6);
         if (!vsync)
             sleep_until_ns(now + frame_ns);
     }
@@ -572,7 +578,8 @@ run_loop(App *app)
 }
 
 static int
-run_display(const Args *a, const Config *cfg, const char *data_dir)
+run_display(const Args *a, const Config *cfg, const char *data_dir,
+            int64_t started_ns)
 {
     char font_regular[PATH_MAX], font_bold[PATH_MAX], err[512];
     resolve_path(data_dir, cfg->font_regular, font_regular,
@@ -586,7 +593,7 @@ run_display(const Args *a, const Config *cfg, const char *data_dir)
     DisplayOpts dopts = {mode,       cfg->width,          cfg->height,
                          cfg->vsync, cfg->max_texture_px, font_regular,
                          font_bold};
-    App app = {.cfg = cfg, .args = a};
+    App app = {.cfg = cfg, .args = a, .started_ns = started_ns};
     app.fixed_clock = a->clock != NULL;
     app.clock_base_s = (int64_t)time(NULL);
     if (a->clock && !time_parse(a->clock, &app.clock_base_s)) {
@@ -629,6 +636,7 @@ run_display(const Args *a, const Config *cfg, const char *data_dir)
 int
 main(int argc, char **argv)
 {
+    int64_t started_ns = mono_ns();
     Args args;
     parse_args(argc, argv, &args);
     char data_dir[PATH_MAX];
@@ -658,7 +666,7 @@ main(int argc, char **argv)
             rc = dump_feed(cfg, wall);
         }
     } else {
-        rc = run_display(&args, cfg, data_dir);
+        rc = run_display(&args, cfg, data_dir, started_ns);
     }
     http_global_cleanup();
     free(cfg);
