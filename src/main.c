@@ -22,6 +22,7 @@
 #include "http.h"
 #include "inbox.h"
 #include "log.h"
+#include "pacing.h"
 #include "scene.h"
 #include "timefmt.h"
 #include "util.h"
@@ -408,7 +409,7 @@ apply_layout(App *app)
     int w, h;
     display_output_size(app->display, &w, &h);
     Layout lay;
-    layout_compute(&lay, w, h);
+    layout_compute(&lay, w, h, app->cfg);
     TextMeasurer m;
     char err[256];
     if (display_set_layout(app->display, &lay, &m, err, sizeof(err)) < 0) {
@@ -445,13 +446,27 @@ wall_now(const App *app, int64_t virtual_ms)
     return (int64_t)time(NULL);
 }
 
+/* Animation time: virtual time, or the wall clock when screens on one
+ * wall must agree (display.sync = wallclock). */
+static int64_t
+anim_ms(const App *app, int64_t virtual_ms)
+{
+    if (app->cfg->sync != SYNC_WALLCLOCK)
+        return virtual_ms;
+    if (app->fixed_clock)
+        return app->clock_base_s * 1000 + virtual_ms;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int
 screenshot(App *app)
 {
     int64_t at_ms = (int64_t)(app->args->at_s * 1000 + 0.5);
     fetcher_run_once(app->fetcher, wall_now(app, at_ms));
     take_inbox(app);
-    SceneTime t = {at_ms, wall_now(app, at_ms), 0, false};
+    SceneTime t = {anim_ms(app, at_ms), wall_now(app, at_ms), false};
     scene_build(app->scene, &t, &app->dl);
     display_draw(app->display, &app->dl);
     char err[512];
@@ -515,10 +530,13 @@ run_loop(App *app)
     bool vsync = display_has_vsync(app->display);
     int hz = vsync ? display_refresh_hz(app->display) : cfg->fps;
     int64_t frame_ns = 1000000000LL / hz;
+    scene_set_refresh(app->scene, hz * 1000);
+    RefreshMeter meter;
+    refresh_meter_init(&meter);
     int64_t start = mono_ns();
     int64_t last = start;
+    int64_t next_frame = start;
     int64_t anim_ns = 0; /* virtual time: stops while paused */
-    int64_t step = 0;
     bool paused = false;
     int64_t stop_at = app->args->exit_after_s >= 0
                           ? start + (int64_t)(app->args->exit_after_s * 1e9)
@@ -544,9 +562,9 @@ run_loop(App *app)
             else if (ev == EV_PAUSE)
                 paused = !paused;
             else if (ev == EV_NEXT)
-                step++;
+                scene_skip(app->scene, 1);
             else if (ev == EV_PREV)
-                step--;
+                scene_skip(app->scene, -1);
             else if (ev == EV_REFRESH)
                 fetcher_refresh(app->fetcher);
             else if (ev == EV_FULLSCREEN)
@@ -558,7 +576,8 @@ run_loop(App *app)
             break;
         take_inbox(app);
         int64_t virt_ms = (now - start) / 1000000;
-        SceneTime t = {anim_ns / 1000000, wall_now(app, virt_ms), step, paused};
+        SceneTime t = {anim_ms(app, anim_ns / 1000000), wall_now(app, virt_ms),
+                       paused};
         scene_build(app->scene, &t, &app->dl);
         display_draw(app->display, &app->dl);
         int64_t work = mono_ns() - now;
@@ -568,8 +587,20 @@ run_loop(App *app)
         if (fs->frames == 1)
             log_info("first frame presented %.1f ms after start",
                      (double)(mono_ns() - app->started_ns) / 1e6);
-        if (!vsync)
-            sleep_until_ns(now + frame_ns);
+        if (vsync) {
+            int mhz = refresh_meter_add(&meter, mono_ns());
+            if (mhz) {
+                log_info("measured refresh %.3f Hz", mhz / 1000.0);
+                scene_set_refresh(app->scene, mhz);
+                frame_ns = 1000000000000LL / mhz;
+            }
+        } else {
+            /* A fixed schedule, so sleeping never drifts the rate. */
+            next_frame += frame_ns;
+            if (next_frame < now)
+                next_frame = now + frame_ns;
+            sleep_until_ns(next_frame);
+        }
     }
     if (app->args->stats)
         print_stats(fs, app->display);

@@ -69,7 +69,7 @@ setup(void **state)
     setenv("TZ", "UTC", 1);
     Fixture *f = xcalloc(1, sizeof(Fixture));
     config_defaults(&f->cfg);
-    layout_compute(&f->lay, 1280, 720);
+    layout_compute(&f->lay, 1280, 720, &f->cfg);
     f->m = fake_measurer(&f->lay);
     f->scene = scene_new(&f->cfg);
     scene_set_layout(f->scene, &f->lay, &f->m);
@@ -142,7 +142,7 @@ test_golden_frames(void **state)
 {
     Fixture *f = *state;
     scene_set_stories(f->scene, f->list);
-    SceneTime t = {2500, NOW_S, 0, false};
+    SceneTime t = {2500, NOW_S, false};
     scene_build(f->scene, &t, &f->dl);
     check_golden(&f->dl, "scene-card1");
     /* Mid-fade into the second card (fade 600 ms after 8000 ms). */
@@ -162,7 +162,7 @@ test_waiting_card_without_stories(void **state)
     snprintf(st.feeds[0].error, sizeof(st.feeds[0].error),
              "wire: the server answered HTTP 503");
     scene_set_status(f->scene, &st);
-    SceneTime t = {1000, NOW_S, 0, false};
+    SceneTime t = {1000, NOW_S, false};
     scene_build(f->scene, &t, &f->dl);
     char *frame = print_frame(&f->dl);
     assert_non_null(strstr(frame, "\"Waiting for news\""));
@@ -180,38 +180,47 @@ test_build_measures_nothing(void **state)
     scene_set_stories(f->scene, f->list);
     measure_calls = 0;
     for (int64_t ms = 0; ms < 60000; ms += 16) {
-        SceneTime t = {ms, NOW_S + ms / 1000, 0, false};
+        SceneTime t = {ms, NOW_S + ms / 1000, false};
         scene_build(f->scene, &t, &f->dl);
     }
     assert_int_equal(measure_calls, 0);
 }
 
-/* Every crawl text op sits at the position the timeline gives. */
+/* Every crawl text moves by the distance the timeline gives. */
 static void
 test_crawl_positions_follow_time(void **state)
 {
     Fixture *f = *state;
     scene_set_stories(f->scene, f->list);
+    DrawList other;
+    draw_list_init(&other);
+    SceneTime t0 = {1000, NOW_S, false};
+    SceneTime t1 = {2000, NOW_S, false};
+    scene_build(f->scene, &t0, &f->dl);
+    scene_build(f->scene, &t1, &other);
     int64_t strip = scene_strip_px(f->scene);
     assert_true(strip > 0);
-    int first_x[2];
-    for (int k = 0; k < 2; k++) {
-        SceneTime t = {1000 + k * 1000, NOW_S, 0, false};
-        scene_build(f->scene, &t, &f->dl);
-        first_x[k] = INT32_MIN;
-        for (size_t i = 0; i < f->dl.count; i++) {
-            const DrawOp *op = &f->dl.ops[i];
-            if (op->kind == DRAW_TEXT && op->font == FONT_CRAWL &&
-                !strcmp(draw_op_text(&f->dl, op), "Short headline")) {
-                first_x[k] = op->rect.x;
-                break;
+    int matched = 0;
+    for (size_t i = 0; i < f->dl.count; i++) {
+        const DrawOp *a = &f->dl.ops[i];
+        if (a->kind != DRAW_TEXT || a->font != FONT_CRAWL ||
+            !strcmp(draw_op_text(&f->dl, a), f->cfg.crawl_separator))
+            continue;
+        for (size_t j = 0; j < other.count; j++) {
+            const DrawOp *b = &other.ops[j];
+            if (b->kind == DRAW_TEXT && b->font == FONT_CRAWL &&
+                !strcmp(draw_op_text(&f->dl, a), draw_op_text(&other, b))) {
+                /* One second at the default 120 px/s, 2 px per refresh at
+                 * 60 Hz, modulo the strip length. */
+                int64_t moved =
+                    ((a->rect.x - b->rect.x) % strip + strip) % strip;
+                assert_int_equal(moved, 120);
+                matched++;
             }
         }
-        assert_int_not_equal(first_x[k], INT32_MIN);
     }
-    /* One second at the default 120 px/s, modulo the strip length. */
-    int64_t moved = ((first_x[0] - first_x[1]) % strip + strip) % strip;
-    assert_int_equal(moved, f->cfg.crawl_speed_px_s);
+    assert_true(matched >= 1);
+    draw_list_deinit(&other);
 }
 
 static void
@@ -219,9 +228,11 @@ test_wrap_limits_and_ellipsis(void **state)
 {
     Fixture *f = *state;
     char *lines[8];
+    bool cut = false;
     int n = scene_wrap(&f->m, FONT_HEADLINE,
                        "one two three four five six seven eight nine ten", 100,
-                       3, lines);
+                       3, lines, &cut);
+    assert_true(cut);
     assert_int_equal(n, 3);
     for (int i = 0; i < n; i++) {
         assert_true(fake_width(NULL, FONT_HEADLINE, lines[i]) <= 100);
@@ -234,7 +245,7 @@ test_wrap_limits_and_ellipsis(void **state)
         free(lines[i]);
     /* A single word wider than the line is broken, not dropped. */
     n = scene_wrap(&f->m, FONT_HEADLINE, "abcdefghijklmnopqrstuvwxyz", 100, 3,
-                   lines);
+                   lines, NULL);
     assert_int_equal(n, 3);
     assert_string_equal(lines[0], "abcdefghij");
     for (int i = 0; i < n; i++)
@@ -243,7 +254,7 @@ test_wrap_limits_and_ellipsis(void **state)
     n = scene_wrap(&f->m, FONT_HEADLINE,
                    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
                    "\xc3\xa9\xc3\xa9\xc3\xa9",
-                   50, 2, lines);
+                   50, 2, lines, &cut);
     assert_true(n >= 1);
     assert_int_equal(strlen(lines[0]) % 2, 0);
     for (int i = 0; i < n; i++)
@@ -254,19 +265,21 @@ static void
 test_layouts_fit_the_frame(void **state)
 {
     (void)state;
+    Config cfg;
+    config_defaults(&cfg);
     const int sizes[][2] = {
         {1280, 720}, {1920, 1080}, {3840, 2160}, {1080, 1920}, {640, 360}};
     for (size_t i = 0; i < ARRAY_LEN(sizes); i++) {
         Layout l;
-        layout_compute(&l, sizes[i][0], sizes[i][1]);
+        layout_compute(&l, sizes[i][0], sizes[i][1], &cfg);
         assert_int_equal(l.bar.y + l.bar.h, sizes[i][1]);
         assert_true(l.card.h > l.bar.h * 4);
         assert_true(l.clock.x + l.clock.w == sizes[i][0]);
         assert_true(l.font_px[FONT_HEADLINE] > l.font_px[FONT_SUMMARY]);
     }
     Layout a, b;
-    layout_compute(&a, 1280, 720);
-    layout_compute(&b, 3840, 2160);
+    layout_compute(&a, 1280, 720, &cfg);
+    layout_compute(&b, 3840, 2160, &cfg);
     assert_int_equal(b.font_px[FONT_HEADLINE], a.font_px[FONT_HEADLINE] * 3);
 }
 

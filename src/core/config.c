@@ -18,7 +18,13 @@
 #include "config.h"
 #include "util.h"
 
-typedef enum KeyType { KEY_INT, KEY_BOOL, KEY_STR, KEY_COLOR } KeyType;
+typedef enum KeyType {
+    KEY_INT,
+    KEY_BOOL,
+    KEY_STR,
+    KEY_COLOR,
+    KEY_ENUM,
+} KeyType;
 
 typedef struct KeyDef {
     const char *section;
@@ -42,16 +48,27 @@ static const KeyDef KEYS[] = {
     {"display", "vsync", KEY_BOOL, OFF(vsync), 0, 1, "true"},
     {"display", "fps", KEY_INT, OFF(fps), 1, 240, "60"},
     {"display", "max_texture", KEY_INT, OFF(max_texture_px), 0, 16384, "0"},
+    {"display", "rotation", KEY_ENUM, OFF(rotation), 0, 0, "0"},
+    {"display", "safe_area_pct", KEY_INT, OFF(safe_area_pct), 0, 10, "0"},
+    {"display", "text_scale_pct", KEY_INT, OFF(text_scale_pct), 50, 200, "100"},
+    {"display", "sync", KEY_ENUM, OFF(sync), 0, 0, "local"},
     {"display", "font_regular", KEY_STR, OFF(font_regular), 1,
      STRMAX(font_regular), "fonts/DejaVuSans.ttf"},
     {"display", "font_bold", KEY_STR, OFF(font_bold), 1, STRMAX(font_bold),
      "fonts/DejaVuSans-Bold.ttf"},
     {"crawl", "speed_px_s", KEY_INT, OFF(crawl_speed_px_s), 0, 2000, "120"},
+    {"crawl", "speed_cps", KEY_INT, OFF(crawl_speed_cps), 0, 100, "0"},
+    {"crawl", "mode", KEY_ENUM, OFF(crawl_mode), 0, 0, "scroll"},
+    {"crawl", "flip_ms", KEY_INT, OFF(crawl_flip_ms), 1000, 60000, "6000"},
     {"crawl", "show_source", KEY_BOOL, OFF(crawl_show_source), 0, 1, "true"},
     {"crawl", "separator", KEY_STR, OFF(crawl_separator), 0,
      STRMAX(crawl_separator), "\xe2\x80\xa2"},
     {"crawl", "label", KEY_STR, OFF(bar_label), 0, STRMAX(bar_label), "NEWS"},
     {"cards", "dwell_ms", KEY_INT, OFF(card_dwell_ms), 1000, 600000, "8000"},
+    {"cards", "dwell_max_ms", KEY_INT, OFF(card_dwell_max_ms), 1000, 600000,
+     "16000"},
+    {"cards", "ms_per_char", KEY_INT, OFF(card_ms_per_char), 0, 1000, "25"},
+    {"cards", "transition", KEY_ENUM, OFF(card_transition), 0, 0, "fade"},
     {"cards", "fade_ms", KEY_INT, OFF(card_fade_ms), 0, 5000, "600"},
     {"cards", "show_summary", KEY_BOOL, OFF(card_show_summary), 0, 1, "true"},
     {"clock", "show", KEY_BOOL, OFF(clock_show), 0, 1, "true"},
@@ -59,6 +76,9 @@ static const KeyDef KEYS[] = {
      "%H:%M"},
     {"filter", "max_age_h", KEY_INT, OFF(max_age_h), 0, 24 * 365 * 100, "0"},
     {"filter", "max_stories", KEY_INT, OFF(max_stories), 1, 1000, "100"},
+    {"theme", "preset", KEY_ENUM, OFF(theme_preset), 0, 0, "dark"},
+    {"theme", "bar_position", KEY_ENUM, OFF(bar_position), 0, 0, "bottom"},
+    {"theme", "bar_height", KEY_INT, OFF(bar_height), 32, 200, "66"},
     {"theme", "background", KEY_COLOR, OFF(color_background), 0, 0, "#0e1116"},
     {"theme", "headline", KEY_COLOR, OFF(color_headline), 0, 0, "#f5f7fa"},
     {"theme", "summary", KEY_COLOR, OFF(color_summary), 0, 0, "#b8c0cc"},
@@ -69,6 +89,44 @@ static const KeyDef KEYS[] = {
     {"theme", "clock_background", KEY_COLOR, OFF(color_clock_bg), 0, 0,
      "#2a3344"},
     {"theme", "warning", KEY_COLOR, OFF(color_warning), 0, 0, "#f2b33d"},
+    {"breaking", "window_min", KEY_INT, OFF(breaking_window_min), 1, 10080,
+     "60"},
+    {"breaking", "label", KEY_STR, OFF(breaking_label), 1,
+     STRMAX(breaking_label), "BREAKING"},
+};
+
+/* The words each KEY_ENUM key accepts, stored as their index. */
+static const struct {
+    size_t offset;
+    const char *choices;
+} ENUM_CHOICES[] = {
+    {OFF(rotation), "0|90|180|270"},
+    {OFF(sync), "local|wallclock"},
+    {OFF(crawl_mode), "scroll|flip"},
+    {OFF(card_transition), "fade|slide|cut"},
+    {OFF(theme_preset), "dark|high-contrast"},
+    {OFF(bar_position), "bottom|top"},
+};
+
+static const char *
+enum_choices(size_t offset)
+{
+    for (size_t i = 0; i < ARRAY_LEN(ENUM_CHOICES); i++) {
+        if (ENUM_CHOICES[i].offset == offset)
+            return ENUM_CHOICES[i].choices;
+    }
+    ASSERT(0);
+}
+
+/* Colours of the shipped themes, in the order of the [theme] colour keys:
+ * background, headline, summary, meta, accent, bar, bar_text,
+ * clock_background, warning. */
+static const char *const THEME_COLORS[][9] = {
+    [THEME_DARK] = {"#0e1116", "#f5f7fa", "#b8c0cc", "#8a94a3", "#e0393e",
+                    "#1b2230", "#ffffff", "#2a3344", "#f2b33d"},
+    [THEME_HIGH_CONTRAST] = {"#000000", "#ffffff", "#ffffff", "#ffff00",
+                             "#ffff00", "#000000", "#ffffff", "#1a1a1a",
+                             "#ff9f1a"},
 };
 
 /* Keys of a [feed.NAME] section; handled apart because feeds repeat. */
@@ -189,6 +247,21 @@ set_key(Config *cfg, const KeyDef *k, const char *value, char *err,
         }
         util_strlcpy(field, value, (size_t)k->max + 1);
         return 0;
+    case KEY_ENUM: {
+        const char *choices = enum_choices(k->offset);
+        const char *c = choices;
+        for (int idx = 0; *c; idx++) {
+            size_t len = strcspn(c, "|");
+            if (strlen(value) == len && !strncasecmp(value, c, len)) {
+                *(int *)(void *)field = idx;
+                return 0;
+            }
+            c += len + (c[len] == '|');
+        }
+        util_errf(err, errlen, "%s.%s: '%s' is not one of %s", k->section,
+                  k->key, value, choices);
+        return -1;
+    }
     case KEY_COLOR:
         if (config_parse_color(value, (Color *)(void *)field) < 0) {
             util_errf(err, errlen,
@@ -301,6 +374,21 @@ set_feed_key(Config *cfg, const char *name, const char *key, const char *value,
     return -1;
 }
 
+/* A preset sets every theme colour; colour keys after it refine it. */
+static void
+apply_theme(Config *cfg, int preset)
+{
+    Color *fields[] = {
+        &cfg->color_background, &cfg->color_headline, &cfg->color_summary,
+        &cfg->color_meta,       &cfg->color_accent,   &cfg->color_bar,
+        &cfg->color_bar_text,   &cfg->color_clock_bg, &cfg->color_warning,
+    };
+    for (size_t i = 0; i < ARRAY_LEN(fields); i++) {
+        int rc = config_parse_color(THEME_COLORS[preset][i], fields[i]);
+        ASSERT(rc == 0);
+    }
+}
+
 int
 config_set(Config *cfg, const char *section, const char *key, const char *value,
            char *err, size_t errlen)
@@ -312,8 +400,13 @@ config_set(Config *cfg, const char *section, const char *key, const char *value,
         if (strcmp(KEYS[i].section, section))
             continue;
         section_known = true;
-        if (!strcmp(KEYS[i].key, key))
-            return set_key(cfg, &KEYS[i], value, err, errlen);
+        if (!strcmp(KEYS[i].key, key)) {
+            if (set_key(cfg, &KEYS[i], value, err, errlen) < 0)
+                return -1;
+            if (KEYS[i].offset == OFF(theme_preset))
+                apply_theme(cfg, cfg->theme_preset);
+            return 0;
+        }
     }
     if (section_known)
         util_errf(err, errlen, "unknown key '%s' in [%s]", key, section);

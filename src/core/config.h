@@ -38,6 +38,16 @@ typedef struct FeedConf {
     int interval_s; /* 0: use fetch.interval_s */
 } FeedConf;
 
+typedef enum Transition {
+    TRANSITION_FADE,
+    TRANSITION_SLIDE,
+    TRANSITION_CUT
+} Transition;
+typedef enum CrawlMode { CRAWL_SCROLL, CRAWL_FLIP } CrawlMode;
+typedef enum SyncMode { SYNC_LOCAL, SYNC_WALLCLOCK } SyncMode;
+typedef enum BarPosition { BAR_BOTTOM, BAR_TOP } BarPosition;
+typedef enum ThemePreset { THEME_DARK, THEME_HIGH_CONTRAST } ThemePreset;
+
 typedef struct Config {
     FeedConf feeds[CONFIG_MAX_FEEDS];
     size_t feed_count;
@@ -51,16 +61,26 @@ typedef struct Config {
     bool vsync;
     int fps;            /* frame cap when vsync is off or unavailable */
     int max_texture_px; /* 0: the renderer's limit; else a lower cap */
+    int rotation;       /* quarter turns clockwise: 0..3 */
+    int safe_area_pct;  /* margin kept clear on every edge (overscan) */
+    int text_scale_pct; /* all text sizes, relative to the design */
+    int sync;           /* SyncMode */
     char
         font_regular[CONFIG_STR_MAX]; /* relative to the data dir or absolute */
     char font_bold[CONFIG_STR_MAX];
 
     int crawl_speed_px_s;
+    int crawl_speed_cps; /* characters per second; 0: use speed_px_s */
+    int crawl_mode;      /* CrawlMode */
+    int crawl_flip_ms;   /* per headline in flip mode */
     bool crawl_show_source;
     char crawl_separator[CONFIG_NAME_MAX];
     char bar_label[CONFIG_NAME_MAX];
 
-    int card_dwell_ms;
+    int card_dwell_ms;     /* the shortest a card stays */
+    int card_dwell_max_ms; /* the longest, however much text */
+    int card_ms_per_char;  /* added per character of headline + summary */
+    int card_transition;   /* Transition */
     int card_fade_ms;
     bool card_show_summary;
 
@@ -69,6 +89,14 @@ typedef struct Config {
 
     int max_age_h; /* 0: keep stories of any age */
     int max_stories;
+
+    int theme_preset; /* ThemePreset; setting it resets the colours */
+    int bar_position; /* BarPosition */
+    int bar_height;   /* px at the 1280x720 design size */
+
+    int breaking_window_min; /* a priority story counts as breaking this
+                                long after publication, if it has no expiry */
+    char breaking_label[CONFIG_NAME_MAX];
 
     Color color_background;
     Color color_headline;

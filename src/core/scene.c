@@ -1,49 +1,100 @@
 /*
  * scene: layout and frame building. See scene.h.
  *
- * The screen is a story card above a bar. The bar holds a label box, the
+ * The screen is a story card and a bar. The bar holds a label box, the
  * crawl (every headline followed by its source and a separator, looping),
  * and a clock box with a small status mark. Sizes come from a 1280x720
  * design multiplied by Layout.scale.
+ *
+ * Stories arrive as "pending" strips and card sets; scene_build() promotes
+ * them at the next boundary (see scene.h). Everything drawn is a function
+ * of the SceneTime and of these few anchors, which only move at boundaries.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "clean.h"
 #include "scene.h"
 #include "timefmt.h"
 #include "timeline.h"
 #include "util.h"
 
 #define ELLIPSIS "\xe2\x80\xa6"
+#define MIDDOT_SEP "  \xc2\xb7  "
+#define HEADLINE_LINES_CAP 8
+#define SCROLL_PAUSE_MS 1500 /* a long headline rests before and after */
+#define NO_TIME INT64_MIN
 
 typedef struct CrawlItem {
-    const char *title; /* borrowed from the story list */
-    char *source;      /* upper-cased label, owned; NULL when hidden */
-    int title_w, source_w, width; /* px; width includes gaps and separator */
+    char *title;  /* owned */
+    char *source; /* upper-cased label, owned; NULL when hidden */
+    char *flip;   /* title fitted to the bar for flip mode, owned */
+    int title_w, source_w, width; /* px; width includes gaps, separator */
+    bool breaking;
 } CrawlItem;
 
+typedef struct Strip {
+    CrawlItem *items;
+    size_t n;
+    int64_t px;        /* total width */
+    int64_t anchor_ms; /* time at which the distance was anchor_px */
+    int64_t anchor_px;
+    bool rtl; /* runs left to right (right-to-left headlines) */
+} Strip;
+
 typedef struct Card {
-    char *headline[8]; /* wrapped lines, owned */
+    char *headline[HEADLINE_LINES_CAP]; /* wrapped lines, owned */
     int headline_n;
-    char *summary[8];
+    char *line; /* the whole headline on one line when it scrolls */
+    int line_w;
+    bool scrolls; /* too long for the lines: scrolls sideways */
+    char *summary[HEADLINE_LINES_CAP];
     int summary_n;
     char *source; /* owned, upper case */
     int source_w;
+    char *id;
+    int64_t published_s;
+    int64_t breaking_until_s; /* 0: not breaking */
+    int read_min;
+    int64_t dwell_ms;
 } Card;
+
+typedef struct CardSet {
+    Card *cards;
+    size_t n;
+    int64_t *dwell_ms; /* n entries, for timeline_cards() */
+    int64_t anchor_ms; /* time at which card 0's dwell (last) started */
+} CardSet;
 
 struct Scene {
     const Config *cfg;
     Layout lay;
     TextMeasurer m;
     bool has_layout;
-    const StoryList *list; /* borrowed */
-    CrawlItem *items;
-    Card *cards;
-    size_t count;
-    int64_t strip_px;
-    int sep_w, sep_pad, gap_px, label_w;
+    int refresh_mhz;
+    int step_px;
+    StoryList *source_list; /* owned copy, for re-measuring on resize */
+
+    Strip cur, prev, next;
+    bool has_next_strip;
+    bool ever_had_strip;
+    int64_t strip_switch_ms; /* NO_TIME until computed for next */
+    int64_t strip_overshoot_px;
+
+    CardSet set, next_set;
+    bool has_next_set;
+    bool ever_had_set;
+    int64_t set_switch_ms; /* NO_TIME until computed for next_set */
+    /* The card fading out when the set changed or a key skipped. */
+    Card *fade_from; /* borrowed from set or old_set */
+    CardSet old_set; /* kept while one of its cards fades out */
+    int64_t fade_from_until_ms;
+    int pending_skip;
+
+    int sep_w, sep_pad, gap_px, label_w, breaking_label_w;
+    int avg_char_px; /* for speeds in characters per second */
     FetchStatus status;
     bool has_status;
     char status_line[128]; /* fitted to the clock box */
@@ -58,7 +109,7 @@ px(double v, double scale)
 }
 
 void
-layout_compute(Layout *lay, int w, int h)
+layout_compute(Layout *lay, int w, int h, const Config *cfg)
 {
     memset(lay, 0, sizeof(*lay));
     lay->w = w;
@@ -66,21 +117,29 @@ layout_compute(Layout *lay, int w, int h)
     bool portrait = h > w;
     double s = portrait ? w / 980.0 : MIN(w / 1280.0, h / 720.0);
     lay->scale = s;
+    double ts = s * cfg->text_scale_pct / 100.0;
     static const double design_px[FONT_COUNT] = {
         [FONT_HEADLINE] = 54,  [FONT_SUMMARY] = 27, [FONT_META] = 21,
         [FONT_META_BOLD] = 21, [FONT_CRAWL] = 27,   [FONT_CRAWL_BOLD] = 23,
         [FONT_CLOCK] = 27,     [FONT_STATUS] = 14,
     };
     for (int i = 0; i < FONT_COUNT; i++)
-        lay->font_px[i] = MAX(6, px(design_px[i], s));
-    int bar_h = px(66, s);
-    lay->bar = (Rect){0, h - bar_h, w, bar_h};
-    lay->clock = (Rect){w - px(190, s), h - bar_h, px(190, s), bar_h};
-    lay->label = (Rect){0, h - bar_h, 0, bar_h}; /* width from the text */
-    lay->crawl = (Rect){0, h - bar_h, lay->clock.x, bar_h};
-    lay->card = (Rect){0, 0, w, h - bar_h};
-    lay->margin_x = px(portrait ? 60 : 88, s);
-    lay->margin_top = px(portrait ? 120 : 70, s);
+        lay->font_px[i] = MAX(6, px(design_px[i], ts));
+    int mx = w * cfg->safe_area_pct / 100;
+    int my = h * cfg->safe_area_pct / 100;
+    lay->safe = (Rect){mx, my, w - 2 * mx, h - 2 * my};
+    const Rect *sa = &lay->safe;
+    int bar_h = MAX(px(cfg->bar_height, s), lay->font_px[FONT_CRAWL] * 3 / 2);
+    int bar_y = cfg->bar_position == BAR_TOP ? sa->y : sa->y + sa->h - bar_h;
+    int clock_w = cfg->clock_show ? px(190, ts) : px(150, ts);
+    lay->bar = (Rect){sa->x, bar_y, sa->w, bar_h};
+    lay->clock = (Rect){sa->x + sa->w - clock_w, bar_y, clock_w, bar_h};
+    lay->label = (Rect){sa->x, bar_y, 0, bar_h}; /* width from the text */
+    lay->crawl = (Rect){sa->x, bar_y, lay->clock.x - sa->x, bar_h};
+    int card_y = cfg->bar_position == BAR_TOP ? bar_y + bar_h : sa->y;
+    lay->card = (Rect){sa->x, card_y, sa->w, sa->h - bar_h};
+    lay->margin_x = sa->x + px(portrait ? 60 : 88, s);
+    lay->margin_top = card_y + px(portrait ? 120 : 70, s);
     lay->headline_lines_max = portrait ? 5 : 3;
     lay->summary_lines_max = portrait ? 8 : 4;
 }
@@ -135,62 +194,73 @@ ellipsize(const TextMeasurer *m, FontRole font, const char *text, int width_px)
     return xasprintf("%.*s" ELLIPSIS, (int)cut, text);
 }
 
+/* The words of the next line from p; returns the end of what fits. */
+static const char *
+take_line(const TextMeasurer *m, FontRole font, const char *p, int width_px,
+          Buf *line)
+{
+    buf_clear(line);
+    buf_append(line, "", 0);
+    const char *q = p;
+    const char *end_ok = p;
+    while (*q) {
+        const char *w_end = q;
+        while (*w_end && *w_end != ' ')
+            w_end++;
+        size_t old = line->len;
+        if (line->len)
+            buf_append(line, " ", 1);
+        buf_append(line, q, (size_t)(w_end - q));
+        if (measure(m, font, line->data) > width_px) {
+            line->len = old;
+            line->data[old] = '\0';
+            break;
+        }
+        end_ok = w_end;
+        q = w_end;
+        while (*q == ' ')
+            q++;
+    }
+    if (end_ok == p) {
+        /* A single word wider than the line: break it. */
+        size_t wl = strcspn(p, " ");
+        size_t k = fit_chars(m, font, p, wl, width_px, "");
+        if (k == 0)
+            k = 1;
+        while (k < wl && ((unsigned char)p[k] & 0xC0) == 0x80)
+            k++;
+        buf_clear(line);
+        buf_append(line, p, k);
+        end_ok = p + k;
+    }
+    return end_ok;
+}
+
 int
 scene_wrap(const TextMeasurer *m, FontRole font, const char *text, int width_px,
-           int max_lines, char **lines)
+           int max_lines, char **lines, bool *cut)
 {
     int n = 0;
     const char *p = text;
     Buf line;
     buf_init(&line);
+    if (cut)
+        *cut = false;
     while (*p && n < max_lines) {
         while (*p == ' ')
             p++;
         if (!*p)
             break;
-        /* Take words while they fit. */
-        buf_clear(&line);
-        const char *q = p;
-        const char *end_ok = p;
-        while (*q) {
-            const char *w_end = q;
-            while (*w_end && *w_end != ' ')
-                w_end++;
-            size_t old = line.len;
-            if (line.len)
-                buf_append(&line, " ", 1);
-            buf_append(&line, q, (size_t)(w_end - q));
-            if (measure(m, font, line.data) > width_px) {
-                line.len = old;
-                line.data[old] = '\0';
-                break;
-            }
-            end_ok = w_end;
-            q = w_end;
-            while (*q == ' ')
-                q++;
-        }
-        if (end_ok == p) {
-            /* A single word wider than the line: break it. */
-            size_t wl = strcspn(p, " ");
-            size_t k = fit_chars(m, font, p, wl, width_px, "");
-            if (k == 0)
-                k = 1;
-            while (k < wl && ((unsigned char)p[k] & 0xC0) == 0x80)
-                k++;
-            buf_clear(&line);
-            buf_append(&line, p, k);
-            end_ok = p + k;
-        }
-        p = end_ok;
+        p = take_line(m, font, p, width_px, &line);
         while (*p == ' ')
             p++;
-        bool last = n == max_lines - 1;
-        if (last && *p) {
+        if (n == max_lines - 1 && *p) {
             /* More text than lines: end the last line with an ellipsis. */
             char *rest = xasprintf("%s %s", line.data, p);
             lines[n++] = ellipsize(m, font, rest, width_px);
             free(rest);
+            if (cut)
+                *cut = true;
         } else {
             lines[n++] = xstrdup(line.data);
         }
@@ -199,7 +269,7 @@ scene_wrap(const TextMeasurer *m, FontRole font, const char *text, int width_px,
     return n;
 }
 
-/* ---- stories ---- */
+/* ---- text helpers ---- */
 
 static char *
 upper_ascii(const char *s)
@@ -212,81 +282,34 @@ upper_ascii(const char *s)
     return u;
 }
 
-static void
-card_clear(Card *c)
+static size_t
+count_chars(const char *s)
 {
-    for (int i = 0; i < c->headline_n; i++)
-        free(c->headline[i]);
-    for (int i = 0; i < c->summary_n; i++)
-        free(c->summary[i]);
-    free(c->source);
-    memset(c, 0, sizeof(*c));
+    size_t n = 0;
+    for (; s && *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
 }
 
-static int
-text_width(const Scene *sc)
+/* Direction of the first strong character: true for Hebrew and Arabic
+ * scripts (the crawl then runs the other way). */
+static bool
+starts_rtl(const char *s)
 {
-    return sc->lay.w - 2 * sc->lay.margin_x;
-}
-
-static void
-card_fill(Scene *sc, Card *c, const char *source, const char *headline,
-          const char *summary)
-{
-    const Layout *l = &sc->lay;
-    c->source = upper_ascii(source && *source ? source : "NEWS");
-    c->source_w = measure(&sc->m, FONT_META_BOLD, c->source);
-    c->headline_n = scene_wrap(&sc->m, FONT_HEADLINE, headline, text_width(sc),
-                               l->headline_lines_max, c->headline);
-    if (summary && sc->cfg->card_show_summary) {
-        c->summary_n =
-            scene_wrap(&sc->m, FONT_SUMMARY, summary, text_width(sc) * 9 / 10,
-                       l->summary_lines_max, c->summary);
+    size_t len = strlen(s);
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        i += utf8_decode(s + i, len - i, &cp);
+        if ((cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) ||
+            (cp >= 0xFE70 && cp <= 0xFEFF))
+            return true;
+        if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+            (cp >= 0xC0 && cp < 0x590) || cp >= 0x0900)
+            return false;
     }
+    return false;
 }
-
-static void
-clear_stories(Scene *sc)
-{
-    for (size_t i = 0; i < sc->count; i++) {
-        free(sc->items[i].source);
-        card_clear(&sc->cards[i]);
-    }
-    free(sc->items);
-    free(sc->cards);
-    sc->items = NULL;
-    sc->cards = NULL;
-    sc->count = 0;
-    sc->strip_px = 0;
-}
-
-static void
-measure_stories(Scene *sc)
-{
-    clear_stories(sc);
-    if (!sc->list || !sc->has_layout || sc->list->count == 0)
-        return;
-    size_t n = sc->list->count;
-    sc->items = xcalloc(n, sizeof(CrawlItem));
-    sc->cards = xcalloc(n, sizeof(Card));
-    sc->count = n;
-    for (size_t i = 0; i < n; i++) {
-        const Story *s = &sc->list->items[i];
-        CrawlItem *it = &sc->items[i];
-        it->title = s->title;
-        it->title_w = measure(&sc->m, FONT_CRAWL, s->title);
-        it->width = it->title_w + sc->sep_w;
-        if (sc->cfg->crawl_show_source && s->source) {
-            it->source = upper_ascii(s->source);
-            it->source_w = measure(&sc->m, FONT_CRAWL_BOLD, it->source);
-            it->width += sc->gap_px + it->source_w;
-        }
-        sc->strip_px += it->width;
-        card_fill(sc, &sc->cards[i], s->source, s->title, s->summary);
-    }
-}
-
-/* ---- status ---- */
 
 static void
 format_hhmm(int64_t wall_s, char *buf, size_t n)
@@ -296,6 +319,153 @@ format_hhmm(int64_t wall_s, char *buf, size_t n)
     localtime_r(&t, &tm);
     strftime(buf, n, "%H:%M", &tm);
 }
+
+/* ---- cards ---- */
+
+static void
+card_clear(Card *c)
+{
+    for (int i = 0; i < c->headline_n; i++)
+        free(c->headline[i]);
+    for (int i = 0; i < c->summary_n; i++)
+        free(c->summary[i]);
+    free(c->line);
+    free(c->source);
+    free(c->id);
+    memset(c, 0, sizeof(*c));
+}
+
+static int
+text_width(const Scene *sc)
+{
+    return sc->lay.card.x + sc->lay.card.w - sc->lay.margin_x -
+           (sc->lay.margin_x - sc->lay.card.x);
+}
+
+static void
+card_fill(Scene *sc, Card *c, const char *source, const char *headline,
+          const char *summary)
+{
+    const Layout *l = &sc->lay;
+    const Config *cfg = sc->cfg;
+    c->source = upper_ascii(source && *source ? source : "NEWS");
+    c->source_w = measure(&sc->m, FONT_META_BOLD, c->source);
+    bool cut = false;
+    c->headline_n = scene_wrap(&sc->m, FONT_HEADLINE, headline, text_width(sc),
+                               MIN(l->headline_lines_max, HEADLINE_LINES_CAP),
+                               c->headline, &cut);
+    if (cut) {
+        /* Too long even for the lines: one line that scrolls sideways. */
+        c->scrolls = true;
+        c->line = xstrdup(headline);
+        c->line_w = measure(&sc->m, FONT_HEADLINE, headline);
+    }
+    if (summary && cfg->card_show_summary) {
+        c->summary_n = scene_wrap(
+            &sc->m, FONT_SUMMARY, summary, text_width(sc) * 9 / 10,
+            MIN(l->summary_lines_max, HEADLINE_LINES_CAP), c->summary, NULL);
+    }
+    /* Dwell grows with the text to read, within the configured bounds. */
+    int64_t chars =
+        (int64_t)count_chars(headline) +
+        (int64_t)(cfg->card_show_summary ? count_chars(summary) : 0);
+    int64_t dwell = cfg->card_dwell_ms + chars * cfg->card_ms_per_char;
+    dwell =
+        MIN(dwell, (int64_t)MAX(cfg->card_dwell_max_ms, cfg->card_dwell_ms));
+    if (c->scrolls) {
+        int speed = MAX(cfg->crawl_speed_px_s, 60);
+        int64_t travel = c->line_w - text_width(sc);
+        int64_t need =
+            cfg->card_fade_ms + 2 * SCROLL_PAUSE_MS + travel * 1000 / speed;
+        dwell = MAX(dwell, need);
+    }
+    c->dwell_ms = dwell;
+}
+
+static void
+card_set_clear(CardSet *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        card_clear(&s->cards[i]);
+    free(s->cards);
+    free(s->dwell_ms);
+    memset(s, 0, sizeof(*s));
+}
+
+static void
+build_card_set(Scene *sc, const StoryList *list, CardSet *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!list || list->count == 0)
+        return;
+    out->n = list->count;
+    out->cards = xcalloc(out->n, sizeof(Card));
+    out->dwell_ms = xcalloc(out->n, sizeof(int64_t));
+    for (size_t i = 0; i < out->n; i++) {
+        const Story *s = &list->items[i];
+        Card *c = &out->cards[i];
+        card_fill(sc, c, s->source, s->title, s->summary);
+        c->id = xstrdup(s->id);
+        c->published_s = s->published_s;
+        c->read_min = s->read_min;
+        if (s->priority > 0) {
+            int64_t from = s->published_s != STORY_NO_TIME ? s->published_s : 0;
+            c->breaking_until_s =
+                from ? from + (int64_t)sc->cfg->breaking_window_min * 60
+                     : INT64_MAX;
+        }
+        out->dwell_ms[i] = c->dwell_ms;
+    }
+}
+
+/* ---- crawl ---- */
+
+static void
+strip_clear(Strip *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->items[i].title);
+        free(s->items[i].source);
+        free(s->items[i].flip);
+    }
+    free(s->items);
+    memset(s, 0, sizeof(*s));
+}
+
+static void
+build_strip(Scene *sc, const StoryList *list, Strip *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!list || list->count == 0)
+        return;
+    out->n = list->count;
+    out->items = xcalloc(out->n, sizeof(CrawlItem));
+    size_t rtl = 0;
+    int flip_w = sc->lay.crawl.w - sc->label_w - 2 * sc->gap_px;
+    for (size_t i = 0; i < out->n; i++) {
+        const Story *s = &list->items[i];
+        CrawlItem *it = &out->items[i];
+        it->title = xstrdup(s->title);
+        it->title_w = measure(&sc->m, FONT_CRAWL, s->title);
+        it->width = it->title_w + sc->sep_w;
+        it->breaking = s->priority > 0;
+        rtl += starts_rtl(s->title);
+        int source_w = 0;
+        if (sc->cfg->crawl_show_source && s->source) {
+            it->source = upper_ascii(s->source);
+            it->source_w = measure(&sc->m, FONT_CRAWL_BOLD, it->source);
+            it->width += sc->gap_px + it->source_w;
+            source_w = sc->gap_px + it->source_w;
+        }
+        if (sc->cfg->crawl_mode == CRAWL_FLIP)
+            it->flip = ellipsize(&sc->m, FONT_CRAWL, s->title,
+                                 MAX(flip_w - source_w, 40));
+        out->px += it->width;
+    }
+    out->rtl = rtl * 2 > out->n;
+}
+
+/* ---- status ---- */
 
 static void
 update_status(Scene *sc)
@@ -319,7 +489,7 @@ update_status(Scene *sc)
     }
     if (sc->has_layout) {
         char *fit = ellipsize(&sc->m, FONT_STATUS, line,
-                              sc->lay.clock.w - px(16, sc->lay.scale));
+                              sc->lay.clock.w - px(20, sc->lay.scale));
         util_strlcpy(sc->status_line, fit, sizeof(sc->status_line));
         free(fit);
     }
@@ -341,6 +511,9 @@ scene_new(const Config *cfg)
 {
     Scene *sc = xcalloc(1, sizeof(Scene));
     sc->cfg = cfg;
+    sc->refresh_mhz = 60000;
+    sc->strip_switch_ms = NO_TIME;
+    sc->set_switch_ms = NO_TIME;
     return sc;
 }
 
@@ -349,9 +522,60 @@ scene_free(Scene *sc)
 {
     if (!sc)
         return;
-    clear_stories(sc);
+    strip_clear(&sc->cur);
+    strip_clear(&sc->prev);
+    strip_clear(&sc->next);
+    card_set_clear(&sc->set);
+    card_set_clear(&sc->next_set);
+    card_set_clear(&sc->old_set);
     card_clear(&sc->waiting);
+    story_list_free(sc->source_list);
     free(sc);
+}
+
+static void
+update_step(Scene *sc)
+{
+    int speed = sc->cfg->crawl_speed_px_s;
+    if (sc->cfg->crawl_speed_cps > 0)
+        speed = sc->cfg->crawl_speed_cps * MAX(sc->avg_char_px, 1);
+    else
+        speed = px(speed, sc->has_layout ? sc->lay.scale : 1.0);
+    sc->step_px = timeline_crawl_step(speed, sc->refresh_mhz);
+}
+
+void
+scene_set_refresh(Scene *sc, int refresh_mhz)
+{
+    if (refresh_mhz <= 0 || refresh_mhz == sc->refresh_mhz)
+        return;
+    /* Keep the crawl where it is: re-anchor at distance 0 of a fresh
+     * count (the next frame may shift by up to one step). */
+    sc->refresh_mhz = refresh_mhz;
+    update_step(sc);
+}
+
+/* Rebuilds everything measured from the stored stories (new size). */
+static void
+remeasure(Scene *sc)
+{
+    strip_clear(&sc->cur);
+    strip_clear(&sc->prev);
+    strip_clear(&sc->next);
+    card_set_clear(&sc->set);
+    card_set_clear(&sc->next_set);
+    card_set_clear(&sc->old_set);
+    sc->fade_from = NULL;
+    sc->has_next_strip = false;
+    sc->has_next_set = false;
+    sc->ever_had_strip = false;
+    sc->ever_had_set = false;
+    if (sc->source_list && sc->source_list->count) {
+        build_strip(sc, sc->source_list, &sc->next);
+        build_card_set(sc, sc->source_list, &sc->next_set);
+        sc->has_next_strip = true;
+        sc->has_next_set = true;
+    }
 }
 
 void
@@ -369,18 +593,34 @@ scene_set_layout(Scene *sc, const Layout *lay, const TextMeasurer *m)
         sc->cfg->bar_label[0]
             ? measure(m, FONT_CRAWL_BOLD, sc->cfg->bar_label) + 2 * px(20, s)
             : 0;
+    sc->breaking_label_w =
+        measure(m, FONT_CRAWL_BOLD, sc->cfg->breaking_label) + 2 * px(20, s);
+    static const char sample[] = "The quick brown fox jumps over the lazy "
+                                 "dog 0123456789";
+    sc->avg_char_px = measure(m, FONT_CRAWL, sample) / (int)strlen(sample);
     sc->lay.label.w = sc->label_w;
-    sc->lay.crawl.x = sc->label_w;
-    sc->lay.crawl.w = sc->lay.clock.x - sc->label_w;
-    measure_stories(sc);
+    sc->lay.crawl.x = lay->bar.x + sc->label_w;
+    sc->lay.crawl.w = sc->lay.clock.x - sc->lay.crawl.x;
+    update_step(sc);
+    remeasure(sc);
     update_status(sc);
 }
 
 void
 scene_set_stories(Scene *sc, const StoryList *list)
 {
-    sc->list = list;
-    measure_stories(sc);
+    story_list_free(sc->source_list);
+    sc->source_list = list ? story_list_clone(list) : NULL;
+    if (!sc->has_layout)
+        return;
+    strip_clear(&sc->next);
+    card_set_clear(&sc->next_set);
+    build_strip(sc, list, &sc->next);
+    build_card_set(sc, list, &sc->next_set);
+    sc->has_next_strip = true;
+    sc->has_next_set = true;
+    sc->strip_switch_ms = NO_TIME;
+    sc->set_switch_ms = NO_TIME;
 }
 
 void
@@ -391,11 +631,183 @@ scene_set_status(Scene *sc, const FetchStatus *status)
     update_status(sc);
 }
 
+void
+scene_skip(Scene *sc, int delta)
+{
+    sc->pending_skip += delta;
+}
+
 int64_t
 scene_strip_px(const Scene *sc)
 {
-    return sc->strip_px;
+    return sc->has_next_strip && !sc->ever_had_strip ? sc->next.px : sc->cur.px;
 }
+
+int
+scene_crawl_step_px(const Scene *sc)
+{
+    return sc->step_px;
+}
+
+size_t
+scene_card_count(const Scene *sc)
+{
+    return sc->has_next_set && !sc->ever_had_set ? sc->next_set.n : sc->set.n;
+}
+
+int64_t
+scene_card_dwell_ms(const Scene *sc, size_t i)
+{
+    const CardSet *s =
+        sc->has_next_set && !sc->ever_had_set ? &sc->next_set : &sc->set;
+    return i < s->n ? s->dwell_ms[i] : 0;
+}
+
+/* ---- promotion of pending stories at boundaries ---- */
+
+static int64_t
+strip_distance(const Scene *sc, const Strip *s, int64_t t)
+{
+    return s->anchor_px +
+           timeline_crawl_px(t - s->anchor_ms, sc->step_px, sc->refresh_mhz);
+}
+
+static void
+promote_strip(Scene *sc, int64_t t)
+{
+    if (!sc->has_next_strip)
+        return;
+    if (!sc->ever_had_strip || sc->cur.n == 0 || sc->step_px == 0 ||
+        sc->cfg->crawl_mode == CRAWL_FLIP) {
+        /* Nothing is moving across the bar: switch at once. The very
+         * first strip is anchored at time 0, so the crawl is a pure
+         * function of time (screenshots, wall-clock sync). */
+        strip_clear(&sc->cur);
+        strip_clear(&sc->prev);
+        sc->cur = sc->next;
+        memset(&sc->next, 0, sizeof(sc->next));
+        sc->cur.anchor_ms = sc->ever_had_strip ? t : 0;
+        sc->has_next_strip = false;
+        sc->ever_had_strip = sc->cur.n > 0;
+        return;
+    }
+    if (sc->strip_switch_ms == NO_TIME) {
+        /* The end of the current strip's run: when its distance reaches
+         * the next whole number of strips. */
+        int64_t d = strip_distance(sc, &sc->cur, t);
+        int64_t target = (timeline_floor_div(d, sc->cur.px) + 1) * sc->cur.px;
+        int64_t dt = timeline_crawl_reach(target - sc->cur.anchor_px,
+                                          sc->step_px, sc->refresh_mhz);
+        sc->strip_switch_ms = sc->cur.anchor_ms + dt;
+        sc->strip_overshoot_px =
+            strip_distance(sc, &sc->cur, sc->strip_switch_ms) - target;
+    }
+    if (t < sc->strip_switch_ms)
+        return;
+    strip_clear(&sc->prev);
+    sc->prev = sc->cur;
+    sc->cur = sc->next;
+    memset(&sc->next, 0, sizeof(sc->next));
+    sc->cur.anchor_ms = sc->strip_switch_ms;
+    sc->cur.anchor_px = sc->strip_overshoot_px;
+    sc->has_next_strip = false;
+    sc->strip_switch_ms = NO_TIME;
+    if (sc->cur.n == 0) /* an empty list: let the old strip run on */
+        sc->ever_had_strip = false;
+}
+
+/* Offset of card k's start from the set's card 0. */
+static int64_t
+card_start(const CardSet *s, size_t k)
+{
+    int64_t at = 0;
+    for (size_t i = 0; i < k; i++)
+        at += s->dwell_ms[i];
+    return at;
+}
+
+static size_t
+next_card_index(const CardSet *old, size_t cur, const CardSet *neu,
+                int64_t wall_s)
+{
+    /* A story that has become breaking goes first. */
+    for (size_t i = 0; i < neu->n; i++) {
+        const Card *c = &neu->cards[i];
+        if (c->breaking_until_s <= wall_s)
+            continue;
+        bool was = false;
+        for (size_t j = 0; j < old->n && !was; j++)
+            was = old->cards[j].breaking_until_s > wall_s &&
+                  !strcmp(old->cards[j].id, c->id);
+        if (!was)
+            return i;
+    }
+    /* Otherwise continue after the story that was showing. */
+    const char *id = cur < old->n ? old->cards[cur].id : NULL;
+    for (size_t i = 0; id && i < neu->n; i++) {
+        if (!strcmp(neu->cards[i].id, id))
+            return (i + 1) % neu->n;
+    }
+    return neu->n ? MIN(cur + 1, neu->n - 1) % neu->n : 0;
+}
+
+static void
+promote_cards(Scene *sc, const SceneTime *t)
+{
+    int64_t now = t->anim_ms;
+    if (sc->has_next_set && (!sc->ever_had_set || sc->set.n == 0)) {
+        card_set_clear(&sc->set);
+        sc->set = sc->next_set;
+        memset(&sc->next_set, 0, sizeof(sc->next_set));
+        sc->set.anchor_ms = sc->ever_had_set ? now : 0;
+        sc->has_next_set = false;
+        sc->ever_had_set = sc->set.n > 0;
+        sc->fade_from = NULL;
+        return;
+    }
+    CardFrame f = timeline_cards(now - sc->set.anchor_ms, sc->set.dwell_ms,
+                                 sc->set.n, sc->cfg->card_fade_ms);
+    if (sc->pending_skip && sc->set.n) {
+        int64_t n = (int64_t)sc->set.n;
+        size_t k = (size_t)timeline_floor_mod(
+            (int64_t)f.current + sc->pending_skip, n);
+        sc->pending_skip = 0;
+        card_set_clear(&sc->old_set);
+        sc->fade_from = &sc->set.cards[f.current];
+        sc->fade_from_until_ms = now + sc->cfg->card_fade_ms;
+        sc->set.anchor_ms = now - card_start(&sc->set, k);
+        return;
+    }
+    if (!sc->has_next_set)
+        return;
+    if (sc->set_switch_ms == NO_TIME)
+        sc->set_switch_ms = now + f.ends_in_ms;
+    if (now < sc->set_switch_ms)
+        return;
+    if (sc->next_set.n == 0) { /* an empty list keeps the cards shown */
+        card_set_clear(&sc->next_set);
+        sc->has_next_set = false;
+        sc->set_switch_ms = NO_TIME;
+        return;
+    }
+    /* f describes the card that just ended (or is ending now). */
+    CardFrame ending =
+        timeline_cards(sc->set_switch_ms - 1 - sc->set.anchor_ms,
+                       sc->set.dwell_ms, sc->set.n, sc->cfg->card_fade_ms);
+    size_t k =
+        next_card_index(&sc->set, ending.current, &sc->next_set, t->wall_s);
+    card_set_clear(&sc->old_set);
+    sc->old_set = sc->set;
+    sc->fade_from = &sc->old_set.cards[ending.current];
+    sc->fade_from_until_ms = sc->set_switch_ms + sc->cfg->card_fade_ms;
+    sc->set = sc->next_set;
+    memset(&sc->next_set, 0, sizeof(sc->next_set));
+    sc->set.anchor_ms = sc->set_switch_ms - card_start(&sc->set, k);
+    sc->has_next_set = false;
+    sc->set_switch_ms = NO_TIME;
+}
+
+/* ---- drawing ---- */
 
 static Color
 fade(Color c, int alpha)
@@ -404,77 +816,219 @@ fade(Color c, int alpha)
     return c;
 }
 
+static bool
+card_is_breaking(const Card *c, int64_t wall_s)
+{
+    return c->breaking_until_s > wall_s;
+}
+
 static void
-build_card(Scene *sc, const Card *c, const Story *s, const SceneTime *t,
-           int alpha, DrawList *out)
+draw_badge(Scene *sc, DrawList *out, int x, int y, const char *text, int text_w,
+           Color bg, Color fg, FontRole font)
+{
+    double k = sc->lay.scale;
+    int pad = px(8, k);
+    int h = sc->m.line_height[font];
+    draw_fill(
+        out, (Rect){x - pad, y - px(2, k), text_w + 2 * pad, h + px(4, k)}, bg);
+    draw_text(out, font, x, y, fg, text, NULL);
+}
+
+static void
+build_card(Scene *sc, const Card *c, bool is_story, const SceneTime *t,
+           int alpha, int dx, int64_t into_ms, DrawList *out)
 {
     const Layout *l = &sc->lay;
     const Config *cfg = sc->cfg;
     double k = l->scale;
-    int x = l->margin_x;
+    int x = l->margin_x + dx;
     int y = l->margin_top;
+    Rect clip = l->card;
     draw_fill(out, (Rect){x, y, px(56, k), px(6, k)},
               fade(cfg->color_accent, alpha));
     y += px(26, k);
-    draw_text(out, FONT_META_BOLD, x, y, fade(cfg->color_accent, alpha),
+    int mx = x;
+    if (is_story && card_is_breaking(c, t->wall_s)) {
+        int bw = sc->breaking_label_w - 2 * px(20, k);
+        draw_badge(sc, out, mx + px(8, k), y, cfg->breaking_label, bw,
+                   fade(cfg->color_accent, alpha),
+                   fade(cfg->color_bar_text, alpha), FONT_META_BOLD);
+        mx += bw + px(28, k);
+    }
+    draw_text(out, FONT_META_BOLD, mx, y, fade(cfg->color_accent, alpha),
               c->source, NULL);
-    if (s) {
+    if (is_story) {
         char meta[160] = "";
         size_t n = 0;
-        if (s->published_s != STORY_NO_TIME) {
+        if (c->published_s != STORY_NO_TIME) {
             char when[48];
-            time_format_relative(s->published_s, t->wall_s, when, sizeof(when));
-            n += (size_t)snprintf(meta + n, sizeof(meta) - n, "  \xc2\xb7  %s",
+            time_format_relative(c->published_s, t->wall_s, when, sizeof(when));
+            n += (size_t)snprintf(meta + n, sizeof(meta) - n, MIDDOT_SEP "%s",
                                   when);
         }
-        if (s->read_min > 0 && n < sizeof(meta))
-            snprintf(meta + n, sizeof(meta) - n, "  \xc2\xb7  %d min read",
-                     s->read_min);
-        draw_text(out, FONT_META, x + c->source_w, y,
+        if (c->read_min > 0 && n < sizeof(meta))
+            snprintf(meta + n, sizeof(meta) - n, MIDDOT_SEP "%d min read",
+                     c->read_min);
+        draw_text(out, FONT_META, mx + c->source_w, y,
                   fade(cfg->color_meta, alpha), meta, NULL);
     }
     y += sc->m.line_height[FONT_META] + px(22, k);
     int lh = sc->m.line_height[FONT_HEADLINE] * 112 / 100;
-    for (int i = 0; i < c->headline_n; i++, y += lh)
-        draw_text(out, FONT_HEADLINE, x, y, fade(cfg->color_headline, alpha),
-                  c->headline[i], NULL);
+    if (c->scrolls) {
+        /* Rest, glide until the end shows, rest. */
+        int travel = MAX(c->line_w - text_width(sc), 0);
+        int speed = MAX(cfg->crawl_speed_px_s, 60);
+        int64_t moving = into_ms - cfg->card_fade_ms - SCROLL_PAUSE_MS;
+        int64_t shift = moving <= 0 ? 0 : MIN(moving * speed / 1000, travel);
+        Rect hclip = {l->margin_x, y, text_width(sc), lh};
+        draw_text(out, FONT_HEADLINE, x - (int)shift, y,
+                  fade(cfg->color_headline, alpha), c->line, &hclip);
+        y += lh;
+    } else {
+        for (int i = 0; i < c->headline_n; i++, y += lh)
+            draw_text(out, FONT_HEADLINE, x, y,
+                      fade(cfg->color_headline, alpha), c->headline[i],
+                      dx ? &clip : NULL);
+    }
     y += px(22, k);
     int sh = sc->m.line_height[FONT_SUMMARY] * 118 / 100;
     int bottom = l->card.y + l->card.h - px(40, k);
     for (int i = 0; i < c->summary_n && y + sh <= bottom; i++, y += sh)
         draw_text(out, FONT_SUMMARY, x, y, fade(cfg->color_summary, alpha),
-                  c->summary[i], NULL);
+                  c->summary[i], dx ? &clip : NULL);
 }
 
 static void
 build_cards(Scene *sc, const SceneTime *t, DrawList *out)
 {
     const Layout *l = &sc->lay;
-    draw_fill(out, l->card, sc->cfg->color_background);
-    if (sc->count == 0) {
-        build_card(sc, &sc->waiting, NULL, t, 255, out);
+    const Config *cfg = sc->cfg;
+    draw_fill(out, l->card, cfg->color_background);
+    if (sc->set.n == 0) {
+        build_card(sc, &sc->waiting, false, t, 255, 0, 0, out);
         return;
     }
-    CardFrame f = timeline_card(t->anim_ms, sc->count, sc->cfg->card_dwell_ms,
-                                sc->cfg->card_fade_ms, t->card_step);
-    if (f.alpha < 255)
-        build_card(sc, &sc->cards[f.previous], &sc->list->items[f.previous], t,
-                   255 - f.alpha, out);
-    build_card(sc, &sc->cards[f.current], &sc->list->items[f.current], t,
-               f.alpha, out);
+    int64_t now = t->anim_ms;
+    int fade_ms =
+        cfg->card_transition == TRANSITION_CUT ? 0 : cfg->card_fade_ms;
+    CardFrame f = timeline_cards(now - sc->set.anchor_ms, sc->set.dwell_ms,
+                                 sc->set.n, fade_ms);
+    int64_t into = sc->set.dwell_ms[f.current] - f.ends_in_ms;
+    const Card *prev = &sc->set.cards[f.previous];
+    if (sc->fade_from && now < sc->fade_from_until_ms)
+        prev = sc->fade_from;
+    else if (sc->fade_from && sc->old_set.n) {
+        sc->fade_from = NULL;
+        card_set_clear(&sc->old_set);
+    }
+    if (sc->fade_from && now < sc->fade_from_until_ms && fade_ms > 0)
+        f.alpha =
+            (int)MIN(255, 255 - (sc->fade_from_until_ms - now) * 255 / fade_ms);
+    const Card *cur = &sc->set.cards[f.current];
+    if (f.alpha < 255 && cfg->card_transition == TRANSITION_SLIDE) {
+        int w = l->card.w;
+        int shift = w - (int)((int64_t)w * f.alpha / 255);
+        build_card(sc, prev, true, t, 255, shift - w, 0, out);
+        build_card(sc, cur, true, t, 255, shift, into, out);
+    } else {
+        if (f.alpha < 255)
+            build_card(sc, prev, true, t, 255 - f.alpha, 0, 0, out);
+        build_card(sc, cur, true, t, f.alpha, 0, into, out);
+    }
 
     double k = l->scale;
     char counter[32];
-    snprintf(counter, sizeof(counter), "%zu / %zu%s", f.current + 1, sc->count,
+    snprintf(counter, sizeof(counter), "%zu / %zu%s", f.current + 1, sc->set.n,
              t->paused ? "  (paused)" : "");
     draw_text(out, FONT_META, l->margin_x,
               l->card.y + l->card.h - px(34, k) -
                   sc->m.line_height[FONT_META] / 2,
-              sc->cfg->color_meta, counter, NULL);
-    /* Dwell progress: a thin line along the top edge of the bar. */
-    int pw = (int)((int64_t)l->w * f.progress_permille / 1000);
-    draw_fill(out, (Rect){0, l->bar.y - px(3, k), pw, px(3, k)},
-              sc->cfg->color_accent);
+              cfg->color_meta, counter, NULL);
+    /* Dwell progress: a thin line along the card's edge at the bar. */
+    int pw = (int)((int64_t)l->card.w * f.progress_permille / 1000);
+    int py = cfg->bar_position == BAR_TOP ? l->bar.y + l->bar.h
+                                          : l->bar.y - px(3, k);
+    draw_fill(out, (Rect){l->card.x, py, pw, px(3, k)}, cfg->color_accent);
+}
+
+/* Draws one crawl item with its left edge at x (mirrored for RTL). */
+static void
+draw_item(Scene *sc, const Strip *s, const CrawlItem *it, int64_t x,
+          DrawList *out)
+{
+    const Config *cfg = sc->cfg;
+    const Rect *cr = &sc->lay.crawl;
+    int ty = cr->y + (cr->h - sc->m.line_height[FONT_CRAWL]) / 2;
+    int sy = cr->y + (cr->h - sc->m.line_height[FONT_CRAWL_BOLD]) / 2;
+    int64_t left = cr->x, right = cr->x + cr->w;
+    /* Pieces as [offset, width] within the item, left to right. */
+    int64_t title_at = 0;
+    int64_t source_at = it->title_w + sc->gap_px;
+    int64_t sep_at = it->title_w +
+                     (it->source ? sc->gap_px + it->source_w : 0) + sc->sep_pad;
+    int sep_w = sc->sep_w - 2 * sc->sep_pad;
+    if (s->rtl) {
+        /* Mirror every piece inside the bar. */
+        title_at = it->width - it->title_w - title_at;
+        source_at = it->width - it->source_w - source_at;
+        sep_at = it->width - sep_w - sep_at;
+        x = left + right - x - it->width;
+    }
+    Color text = it->breaking ? cfg->color_warning : cfg->color_bar_text;
+    draw_text(out, FONT_CRAWL, (int)(x + title_at), ty, text, it->title, cr);
+    if (it->source)
+        draw_text(out, FONT_CRAWL_BOLD, (int)(x + source_at), sy,
+                  cfg->color_meta, it->source, cr);
+    draw_text(out, FONT_CRAWL, (int)(x + sep_at), ty, cfg->color_accent,
+              cfg->crawl_separator, cr);
+}
+
+/* Draws strip items starting at x and going right, from item i. */
+static void
+draw_run(Scene *sc, const Strip *s, int64_t x, DrawList *out, bool wrap)
+{
+    const Rect *cr = &sc->lay.crawl;
+    size_t i = 0;
+    for (size_t drawn = 0; x < cr->x + cr->w; drawn++) {
+        if (!wrap && drawn == s->n)
+            break;
+        const CrawlItem *it = &s->items[i];
+        if (x + it->width > cr->x)
+            draw_item(sc, s, it, x, out);
+        x += it->width;
+        i = (i + 1) % s->n;
+    }
+}
+
+static void
+build_flip(Scene *sc, const SceneTime *t, DrawList *out)
+{
+    const Rect *cr = &sc->lay.crawl;
+    const Strip *s = &sc->cur;
+    int64_t slot =
+        timeline_floor_div(t->anim_ms - s->anchor_ms, sc->cfg->crawl_flip_ms);
+    const CrawlItem *it = &s->items[timeline_floor_mod(slot, (int64_t)s->n)];
+    int ty = cr->y + (cr->h - sc->m.line_height[FONT_CRAWL]) / 2;
+    int sy = cr->y + (cr->h - sc->m.line_height[FONT_CRAWL_BOLD]) / 2;
+    int x = cr->x + sc->gap_px;
+    if (it->source) {
+        draw_text(out, FONT_CRAWL_BOLD, x, sy, sc->cfg->color_meta, it->source,
+                  cr);
+        x += it->source_w + sc->gap_px;
+    }
+    draw_text(out, FONT_CRAWL, x, ty,
+              it->breaking ? sc->cfg->color_warning : sc->cfg->color_bar_text,
+              it->flip, cr);
+}
+
+static bool
+any_breaking(const Scene *sc, int64_t wall_s)
+{
+    for (size_t i = 0; i < sc->set.n; i++) {
+        if (card_is_breaking(&sc->set.cards[i], wall_s))
+            return true;
+    }
+    return false;
 }
 
 static void
@@ -484,37 +1038,31 @@ build_crawl(Scene *sc, const SceneTime *t, DrawList *out)
     const Config *cfg = sc->cfg;
     const Rect *cr = &l->crawl;
     draw_fill(out, l->bar, cfg->color_bar);
-    if (sc->count == 0 || sc->strip_px <= 0)
+    if (sc->cur.n == 0 || sc->cur.px <= 0)
         return;
-    int ty = cr->y + (cr->h - sc->m.line_height[FONT_CRAWL]) / 2;
-    int sy = cr->y + (cr->h - sc->m.line_height[FONT_CRAWL_BOLD]) / 2;
-    int64_t off =
-        timeline_crawl_offset(t->anim_ms, cfg->crawl_speed_px_s, sc->strip_px);
-    /* The strip starts at the right edge at t=0 and loops; find the first
-     * copy that reaches the left edge. */
-    int64_t x = cr->x + cr->w - off;
-    while (x > cr->x)
-        x -= sc->strip_px;
-    size_t i = 0;
-    while (x < cr->x + cr->w) {
-        const CrawlItem *it = &sc->items[i];
-        if (x + it->width > cr->x) {
-            int64_t ix = x;
-            draw_text(out, FONT_CRAWL, (int)ix, ty, cfg->color_bar_text,
-                      it->title, cr);
-            ix += it->title_w;
-            if (it->source) {
-                ix += sc->gap_px;
-                draw_text(out, FONT_CRAWL_BOLD, (int)ix, sy, cfg->color_meta,
-                          it->source, cr);
-                ix += it->source_w;
-            }
-            draw_text(out, FONT_CRAWL, (int)ix + sc->sep_pad, ty,
-                      cfg->color_accent, cfg->crawl_separator, cr);
-        }
-        x += it->width;
-        i = (i + 1) % sc->count;
+    if (cfg->crawl_mode == CRAWL_FLIP) {
+        build_flip(sc, t, out);
+        return;
     }
+    int64_t d = strip_distance(sc, &sc->cur, t->anim_ms);
+    int64_t right = cr->x + cr->w;
+    if (sc->prev.n && d < sc->cur.px) {
+        /* First run of a new strip: the old one runs out to its left. */
+        int64_t start = right - d;
+        draw_run(sc, &sc->cur, start, out, false);
+        int64_t x = start;
+        for (size_t i = sc->prev.n; i-- > 0 && x > cr->x;) {
+            x -= sc->prev.items[i].width;
+            draw_item(sc, &sc->prev, &sc->prev.items[i], x, out);
+        }
+        return;
+    }
+    if (sc->prev.n)
+        strip_clear(&sc->prev);
+    int64_t x = right - timeline_floor_mod(d, sc->cur.px);
+    while (x > cr->x)
+        x -= sc->cur.px;
+    draw_run(sc, &sc->cur, x, out, true);
 }
 
 static void
@@ -523,12 +1071,15 @@ build_bar_boxes(Scene *sc, const SceneTime *t, DrawList *out)
     const Layout *l = &sc->lay;
     const Config *cfg = sc->cfg;
     double k = l->scale;
-    if (sc->label_w) {
-        draw_fill(out, l->label, cfg->color_accent);
-        draw_text(out, FONT_CRAWL_BOLD, l->label.x + px(20, k),
-                  l->label.y +
-                      (l->label.h - sc->m.line_height[FONT_CRAWL_BOLD]) / 2,
-                  cfg->color_bar_text, cfg->bar_label, NULL);
+    bool breaking = any_breaking(sc, t->wall_s);
+    const char *label = breaking ? cfg->breaking_label : cfg->bar_label;
+    int label_w = breaking ? sc->breaking_label_w : sc->label_w;
+    if (label_w) {
+        Rect box = {l->label.x, l->label.y, label_w, l->label.h};
+        draw_fill(out, box, breaking ? cfg->color_warning : cfg->color_accent);
+        draw_text(out, FONT_CRAWL_BOLD, box.x + px(20, k),
+                  box.y + (box.h - sc->m.line_height[FONT_CRAWL_BOLD]) / 2,
+                  breaking ? cfg->color_bar : cfg->color_bar_text, label, NULL);
     }
     draw_fill(out, l->clock, cfg->color_clock_bg);
     int x = l->clock.x + px(16, k);
@@ -543,6 +1094,8 @@ build_bar_boxes(Scene *sc, const SceneTime *t, DrawList *out)
         if (!strftime(clock, sizeof(clock), cfg->clock_format, &tm))
             clock[0] = '\0';
         draw_text(out, FONT_CLOCK, x, y, cfg->color_bar_text, clock, NULL);
+    } else {
+        y = l->clock.y + (l->clock.h - status_h) / 2 - clock_h;
     }
     draw_text(out, FONT_STATUS, x, y + clock_h,
               sc->status_warn ? cfg->color_warning : cfg->color_meta,
@@ -555,6 +1108,8 @@ scene_build(Scene *sc, const SceneTime *t, DrawList *out)
     draw_list_clear(out);
     if (!sc->has_layout)
         return;
+    promote_strip(sc, t->anim_ms);
+    promote_cards(sc, t);
     build_cards(sc, t, out);
     build_crawl(sc, t, out);
     build_bar_boxes(sc, t, out);

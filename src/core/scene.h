@@ -3,14 +3,20 @@
  *
  * Layout is computed from the frame size (a 1280x720 design scaled to the
  * output). Text is measured through an injected TextMeasurer only when the
- * stories, the status or the size change; scene_build() itself measures
- * nothing, so a steady frame costs only arithmetic and copies. The scene
- * borrows the StoryList given to scene_set_stories() until the next call.
- * Render thread only.
+ * stories, the status or the size change; scene_build() measures nothing,
+ * so a steady frame costs only arithmetic and copies.
+ *
+ * New stories never make the screen jump: a new list joins the crawl when
+ * the current strip has run through (the old strip scrolls off to the left
+ * of the new one), and joins the cards at the end of the current card,
+ * continuing after the story that was showing (or with a new breaking
+ * story first). The scene copies what it needs from a StoryList, so the
+ * caller may free the list after scene_set_stories(). Render thread only.
  */
 #ifndef SCENE_H
 #define SCENE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,21 +34,22 @@ typedef struct TextMeasurer {
 } TextMeasurer;
 
 typedef struct Layout {
-    int w, h;
+    int w, h;     /* logical frame size (after rotation) */
     double scale; /* relative to the 1280x720 design */
     int font_px[FONT_COUNT];
+    Rect safe; /* the area inside the overscan margins */
     Rect bar, label, crawl, clock, card;
     int margin_x, margin_top;
     int headline_lines_max;
     int summary_lines_max;
 } Layout;
 
-void layout_compute(Layout *lay, int w, int h);
+/* cfg supplies text scale, safe area, bar height and position. */
+void layout_compute(Layout *lay, int w, int h, const Config *cfg);
 
 typedef struct SceneTime {
-    int64_t anim_ms;   /* virtual time driving motion (stops while paused) */
-    int64_t wall_s;    /* wall clock for the clock and relative dates */
-    int64_t card_step; /* cards skipped forward (+) or back (-) by keys */
+    int64_t anim_ms; /* virtual time driving motion (stops while paused) */
+    int64_t wall_s;  /* wall clock for the clock and relative dates */
     bool paused;
 } SceneTime;
 
@@ -52,18 +59,27 @@ Scene *scene_new(const Config *cfg); /* cfg is borrowed for the lifetime */
 void scene_free(Scene *scene);
 /* After a resize and after the fonts were reopened for lay->font_px. */
 void scene_set_layout(Scene *scene, const Layout *lay, const TextMeasurer *m);
-/* list may be NULL (nothing yet); borrowed until the next call. */
+/* The display's refresh rate in millihertz (60000 for 60 Hz): the crawl
+ * moves a whole number of pixels per refresh. */
+void scene_set_refresh(Scene *scene, int refresh_mhz);
+/* Copies what it needs; list may be NULL and may be freed afterwards. */
 void scene_set_stories(Scene *scene, const StoryList *list);
 void scene_set_status(Scene *scene, const FetchStatus *status);
+/* Moves the card rotation by delta cards at the next frame (keys). */
+void scene_skip(Scene *scene, int delta);
 void scene_build(Scene *scene, const SceneTime *t, DrawList *out);
 
-/* Exposed for tests: total crawl strip width in px (0 without stories). */
-int64_t scene_strip_px(const Scene *scene);
+/* Exposed for tests and benchmarks. */
+int64_t scene_strip_px(const Scene *scene);  /* current crawl strip */
+int scene_crawl_step_px(const Scene *scene); /* px per refresh */
+size_t scene_card_count(const Scene *scene);
+int64_t scene_card_dwell_ms(const Scene *scene, size_t i);
 
 /* Greedy word wrap of text into at most max_lines lines no wider than
- * width_px; the last line ends with an ellipsis when text was cut. Returns
- * the number of lines; lines[i] are new strings the caller frees. */
+ * width_px; the last line ends with an ellipsis when text was cut (and
+ * *cut is set when cut is not NULL). Returns the number of lines; lines[i]
+ * are new strings the caller frees. */
 int scene_wrap(const TextMeasurer *m, FontRole font, const char *text,
-               int width_px, int max_lines, char **lines);
+               int width_px, int max_lines, char **lines, bool *cut);
 
 #endif

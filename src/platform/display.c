@@ -87,7 +87,9 @@ create_renderer(Display *d, char *err, size_t errlen)
     }
     SDL_RendererInfo info;
     SDL_GetRendererInfo(d->renderer, &info);
-    d->vsync = (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0;
+    /* A headless frame has no display to wait for: the loop paces itself. */
+    d->vsync = d->opts.mode != DISPLAY_HEADLESS &&
+               (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0;
     d->max_tex_w = info.max_texture_width;
     if (d->opts.max_texture_px > 0 &&
         (d->max_tex_w == 0 || d->opts.max_texture_px < d->max_tex_w))
