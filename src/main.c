@@ -621,9 +621,18 @@ run_display(const Args *a, const Config *cfg, const char *data_dir,
         mode = DISPLAY_FULLSCREEN;
     if (a->screenshot)
         mode = DISPLAY_HEADLESS; /* screenshots are software-rendered */
-    DisplayOpts dopts = {mode,       cfg->width,          cfg->height,
-                         cfg->vsync, cfg->max_texture_px, font_regular,
-                         font_bold};
+    DisplayOpts dopts = {
+        .mode = mode,
+        .w = cfg->width,
+        .h = cfg->height,
+        .vsync = cfg->vsync,
+        .max_texture_px = cfg->max_texture_px,
+        .rotation = cfg->rotation,
+        .software = cfg->renderer == RENDERER_SOFTWARE,
+        .damage = cfg->damage,
+        .font_regular = font_regular,
+        .font_bold = font_bold,
+    };
     App app = {.cfg = cfg, .args = a, .started_ns = started_ns};
     app.fixed_clock = a->clock != NULL;
     app.clock_base_s = (int64_t)time(NULL);

@@ -49,6 +49,8 @@ static const KeyDef KEYS[] = {
     {"display", "fps", KEY_INT, OFF(fps), 1, 240, "60"},
     {"display", "max_texture", KEY_INT, OFF(max_texture_px), 0, 16384, "0"},
     {"display", "rotation", KEY_ENUM, OFF(rotation), 0, 0, "0"},
+    {"display", "renderer", KEY_ENUM, OFF(renderer), 0, 0, "auto"},
+    {"display", "damage", KEY_BOOL, OFF(damage), 0, 1, "true"},
     {"display", "safe_area_pct", KEY_INT, OFF(safe_area_pct), 0, 10, "0"},
     {"display", "text_scale_pct", KEY_INT, OFF(text_scale_pct), 50, 200, "100"},
     {"display", "sync", KEY_ENUM, OFF(sync), 0, 0, "local"},
@@ -101,6 +103,7 @@ static const struct {
     const char *choices;
 } ENUM_CHOICES[] = {
     {OFF(rotation), "0|90|180|270"},
+    {OFF(renderer), "auto|software"},
     {OFF(sync), "local|wallclock"},
     {OFF(crawl_mode), "scroll|flip"},
     {OFF(card_transition), "fade|slide|cut"},

@@ -46,6 +46,7 @@ typedef enum Transition {
 typedef enum CrawlMode { CRAWL_SCROLL, CRAWL_FLIP } CrawlMode;
 typedef enum SyncMode { SYNC_LOCAL, SYNC_WALLCLOCK } SyncMode;
 typedef enum BarPosition { BAR_BOTTOM, BAR_TOP } BarPosition;
+typedef enum RendererChoice { RENDERER_AUTO, RENDERER_SOFTWARE } RendererChoice;
 typedef enum ThemePreset { THEME_DARK, THEME_HIGH_CONTRAST } ThemePreset;
 
 typedef struct Config {
@@ -62,6 +63,8 @@ typedef struct Config {
     int fps;            /* frame cap when vsync is off or unavailable */
     int max_texture_px; /* 0: the renderer's limit; else a lower cap */
     int rotation;       /* quarter turns clockwise: 0..3 */
+    int renderer;       /* RendererChoice */
+    bool damage;        /* CPU drawing redraws only what changed */
     int safe_area_pct;  /* margin kept clear on every edge (overscan) */
     int text_scale_pct; /* all text sizes, relative to the design */
     int sync;           /* SyncMode */

@@ -117,7 +117,9 @@ layout_compute(Layout *lay, int w, int h, const Config *cfg)
     bool portrait = h > w;
     double s = portrait ? w / 980.0 : MIN(w / 1280.0, h / 720.0);
     lay->scale = s;
-    double ts = s * cfg->text_scale_pct / 100.0;
+    /* A portrait screen is read from further away than its width
+     * suggests: larger type. */
+    double ts = s * cfg->text_scale_pct / 100.0 * (portrait ? 1.25 : 1.0);
     static const double design_px[FONT_COUNT] = {
         [FONT_HEADLINE] = 54,  [FONT_SUMMARY] = 27, [FONT_META] = 21,
         [FONT_META_BOLD] = 21, [FONT_CRAWL] = 27,   [FONT_CRAWL_BOLD] = 23,
@@ -139,7 +141,8 @@ layout_compute(Layout *lay, int w, int h, const Config *cfg)
     int card_y = cfg->bar_position == BAR_TOP ? bar_y + bar_h : sa->y;
     lay->card = (Rect){sa->x, card_y, sa->w, sa->h - bar_h};
     lay->margin_x = sa->x + px(portrait ? 60 : 88, s);
-    lay->margin_top = card_y + px(portrait ? 120 : 70, s);
+    lay->margin_top =
+        portrait ? card_y + (sa->h - bar_h) / 5 : card_y + px(70, s);
     lay->headline_lines_max = portrait ? 5 : 3;
     lay->summary_lines_max = portrait ? 8 : 4;
 }
@@ -441,7 +444,7 @@ build_strip(Scene *sc, const StoryList *list, Strip *out)
     out->n = list->count;
     out->items = xcalloc(out->n, sizeof(CrawlItem));
     size_t rtl = 0;
-    int flip_w = sc->lay.crawl.w - sc->label_w - 2 * sc->gap_px;
+    int flip_w = sc->lay.crawl.w - 2 * sc->gap_px;
     for (size_t i = 0; i < out->n; i++) {
         const Story *s = &list->items[i];
         CrawlItem *it = &out->items[i];

@@ -15,6 +15,7 @@
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 
+#include "damage.h"
 #include "display.h"
 #include "log.h"
 
@@ -37,8 +38,14 @@ typedef struct TextEntry {
 
 struct Display {
     DisplayOpts opts;
-    SDL_Window *window; /* NULL when headless */
-    SDL_Surface *frame; /* headless target of the software renderer */
+    SDL_Window *window;   /* NULL when headless */
+    SDL_Surface *frame;   /* headless target of the software renderer */
+    bool cpu_window;      /* software renderer on the window's surface */
+    SDL_Texture *rotated; /* drawing target when the output is rotated */
+    DamageTracker damage;
+    bool use_damage;
+    Rect damage_rects[DAMAGE_MAX_RECTS];
+    int damage_n; /* rectangles to present; -1: present everything */
     SDL_Renderer *renderer;
     TTF_Font *fonts[FONT_COUNT];
     int max_tex_w;
@@ -52,10 +59,33 @@ struct Display {
     DisplayStats stats;
 };
 
+static int prepare_targets(Display *d, char *err, size_t errlen);
+
 static void
 set_err_sdl(char *err, size_t errlen, const char *what)
 {
     util_errf(err, errlen, "%s: %s", what, SDL_GetError());
+}
+
+/* The window's own surface, drawn by the CPU: presents can then update
+ * just the changed rectangles. The surface is replaced on resize. */
+static int
+create_cpu_window_renderer(Display *d, char *err, size_t errlen)
+{
+    /* Otherwise SDL backs the window surface with a GL texture, which on a
+     * board without a GPU means a software GL stack doing the same work
+     * again. */
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    if (d->renderer)
+        SDL_DestroyRenderer(d->renderer);
+    SDL_Surface *surface = SDL_GetWindowSurface(d->window);
+    d->renderer = surface ? SDL_CreateSoftwareRenderer(surface) : NULL;
+    if (!d->renderer) {
+        set_err_sdl(err, errlen, "cannot draw into the window");
+        return -1;
+    }
+    d->cpu_window = true;
+    return 0;
 }
 
 static int
@@ -69,16 +99,19 @@ create_renderer(Display *d, char *err, size_t errlen)
             return -1;
         }
         d->renderer = SDL_CreateSoftwareRenderer(d->frame);
+    } else if (d->opts.software) {
+        if (create_cpu_window_renderer(d, err, errlen) < 0)
+            return -1;
     } else {
         Uint32 flags = SDL_RENDERER_ACCELERATED;
         if (d->opts.vsync)
             flags |= SDL_RENDERER_PRESENTVSYNC;
         d->renderer = SDL_CreateRenderer(d->window, -1, flags);
         if (!d->renderer) {
-            log_warn("no accelerated renderer (%s); using software",
+            log_warn("no accelerated renderer (%s); drawing with the CPU",
                      SDL_GetError());
-            d->renderer =
-                SDL_CreateRenderer(d->window, -1, SDL_RENDERER_SOFTWARE);
+            if (create_cpu_window_renderer(d, err, errlen) < 0)
+                return -1;
         }
     }
     if (!d->renderer) {
@@ -88,8 +121,11 @@ create_renderer(Display *d, char *err, size_t errlen)
     SDL_RendererInfo info;
     SDL_GetRendererInfo(d->renderer, &info);
     /* A headless frame has no display to wait for: the loop paces itself. */
-    d->vsync = d->opts.mode != DISPLAY_HEADLESS &&
+    d->vsync = d->opts.mode != DISPLAY_HEADLESS && !d->cpu_window &&
                (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0;
+    bool cpu = d->opts.mode == DISPLAY_HEADLESS || d->cpu_window ||
+               (info.flags & SDL_RENDERER_SOFTWARE);
+    d->use_damage = cpu && d->opts.damage && d->opts.rotation == 0;
     d->max_tex_w = info.max_texture_width;
     if (d->opts.max_texture_px > 0 &&
         (d->max_tex_w == 0 || d->opts.max_texture_px < d->max_tex_w))
@@ -103,6 +139,7 @@ display_open(const DisplayOpts *opts, char *err, size_t errlen)
 {
     Display *d = xcalloc(1, sizeof(Display));
     d->opts = *opts;
+    damage_init(&d->damage);
     bool headless = opts->mode == DISPLAY_HEADLESS;
     if (headless)
         SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy");
@@ -187,10 +224,13 @@ display_close(Display *d)
         if (d->fonts[i])
             TTF_CloseFont(d->fonts[i]);
     }
+    if (d->rotated)
+        SDL_DestroyTexture(d->rotated);
     if (d->renderer)
         SDL_DestroyRenderer(d->renderer);
     if (d->frame)
         SDL_FreeSurface(d->frame);
+    damage_deinit(&d->damage);
     if (d->window)
         SDL_DestroyWindow(d->window);
     TTF_Quit();
@@ -221,6 +261,8 @@ display_set_layout(Display *d, const Layout *lay, TextMeasurer *m, char *err,
                    size_t errlen)
 {
     cache_clear(d);
+    if (prepare_targets(d, err, errlen) < 0)
+        return -1;
     for (int i = 0; i < FONT_COUNT; i++) {
         if (d->fonts[i])
             TTF_CloseFont(d->fonts[i]);
@@ -240,13 +282,49 @@ display_set_layout(Display *d, const Layout *lay, TextMeasurer *m, char *err,
     return 0;
 }
 
-void
-display_output_size(Display *d, int *w, int *h)
+static void
+physical_size(Display *d, int *w, int *h)
 {
     if (SDL_GetRendererOutputSize(d->renderer, w, h) < 0) {
         *w = d->opts.w;
         *h = d->opts.h;
     }
+}
+
+void
+display_output_size(Display *d, int *w, int *h)
+{
+    physical_size(d, w, h);
+    if (d->opts.rotation % 2) {
+        int t = *w;
+        *w = *h;
+        *h = t;
+    }
+}
+
+/* Called with every new layout: a resized CPU window has a new surface,
+ * and a rotated output a new drawing target. */
+static int
+prepare_targets(Display *d, char *err, size_t errlen)
+{
+    if (d->cpu_window && create_cpu_window_renderer(d, err, errlen) < 0)
+        return -1;
+    damage_reset(&d->damage);
+    if (d->rotated) {
+        SDL_DestroyTexture(d->rotated);
+        d->rotated = NULL;
+    }
+    if (d->opts.rotation == 0)
+        return 0;
+    int w, h;
+    display_output_size(d, &w, &h);
+    d->rotated = SDL_CreateTexture(d->renderer, SDL_PIXELFORMAT_ARGB8888,
+                                   SDL_TEXTUREACCESS_TARGET, w, h);
+    if (!d->rotated) {
+        set_err_sdl(err, errlen, "cannot make the rotated frame");
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- text cache ---- */
@@ -410,16 +488,39 @@ cache_get(Display *d, FontRole font, const char *text)
 
 /* ---- drawing ---- */
 
+/* Draws op limited to the area: its own clip and the damage rectangle. */
 static void
-draw_text_op(Display *d, const DrawList *dl, const DrawOp *op)
+set_clip(Display *d, const DrawOp *op, const Rect *area)
 {
+    Rect c = area ? *area : (Rect){0, 0, 0, 0};
+    if (op->clip.w)
+        c = area ? rect_intersection(op->clip, *area) : op->clip;
+    SDL_Rect r = {c.x, c.y, c.w, c.h};
+    SDL_RenderSetClipRect(d->renderer, c.w ? &r : NULL);
+}
+
+static void
+draw_op(Display *d, const DrawList *dl, const DrawOp *op, const Rect *area)
+{
+    if (op->kind == DRAW_FILL) {
+        Rect r = area ? rect_intersection(op->rect, *area) : op->rect;
+        if (r.w <= 0)
+            return;
+        SDL_SetRenderDrawColor(d->renderer, op->color.r, op->color.g,
+                               op->color.b, op->color.a);
+        SDL_Rect sr = {r.x, r.y, r.w, r.h};
+        SDL_RenderFillRect(d->renderer, &sr);
+        return;
+    }
     TextEntry *e = cache_get(d, op->font, draw_op_text(dl, op));
     if (!e)
         return;
-    if (op->clip.w) {
-        SDL_Rect clip = {op->clip.x, op->clip.y, op->clip.w, op->clip.h};
-        SDL_RenderSetClipRect(d->renderer, &clip);
-    }
+    Rect bounds = {op->rect.x, op->rect.y, e->w, e->h};
+    if (area && !rect_intersects(bounds, *area))
+        return;
+    if (op->clip.w && !rect_intersects(bounds, op->clip))
+        return;
+    set_clip(d, op, area);
     int x = op->rect.x;
     for (int i = 0; i < e->tile_count; i++) {
         SDL_Texture *t = e->tiles[i];
@@ -429,40 +530,102 @@ draw_text_op(Display *d, const DrawList *dl, const DrawOp *op)
         SDL_RenderCopy(d->renderer, t, NULL, &dst);
         x += e->tile_w[i];
     }
-    if (op->clip.w)
-        SDL_RenderSetClipRect(d->renderer, NULL);
+    SDL_RenderSetClipRect(d->renderer, NULL);
+}
+
+static bool
+text_size_cb(void *ud, FontRole font, const char *text, int *w, int *h)
+{
+    Display *d = ud;
+    TextEntry *e = cache_find(d, font, text, key_hash(font, text));
+    if (!e)
+        return false;
+    *w = e->w;
+    *h = e->h;
+    return true;
+}
+
+static void
+draw_all(Display *d, const DrawList *dl)
+{
+    SDL_SetRenderDrawColor(d->renderer, 0, 0, 0, 255);
+    SDL_RenderClear(d->renderer);
+    for (size_t i = 0; i < dl->count; i++)
+        draw_op(d, dl, &dl->ops[i], NULL);
 }
 
 void
 display_draw(Display *d, const DrawList *dl)
 {
     d->frame_no++;
-    SDL_SetRenderDrawColor(d->renderer, 0, 0, 0, 255);
-    SDL_RenderClear(d->renderer);
+    d->damage_n = -1;
+    if (d->rotated) {
+        SDL_SetRenderTarget(d->renderer, d->rotated);
+        draw_all(d, dl);
+        SDL_SetRenderTarget(d->renderer, NULL);
+        int pw, ph, lw, lh;
+        physical_size(d, &pw, &ph);
+        display_output_size(d, &lw, &lh);
+        /* Rotate about the centre: the logical frame, turned, fills the
+         * physical one. */
+        SDL_Rect dst = {(pw - lw) / 2, (ph - lh) / 2, lw, lh};
+        SDL_RenderCopyEx(d->renderer, d->rotated, NULL, &dst,
+                         90.0 * d->opts.rotation, NULL, SDL_FLIP_NONE);
+        return;
+    }
+    if (!d->use_damage) {
+        draw_all(d, dl);
+        return;
+    }
+    int w, h;
+    display_output_size(d, &w, &h);
+    Rect screen = {0, 0, w, h};
+    /* Text of this frame must be in the cache to know its size. */
     for (size_t i = 0; i < dl->count; i++) {
-        const DrawOp *op = &dl->ops[i];
-        if (op->kind == DRAW_FILL) {
-            SDL_SetRenderDrawColor(d->renderer, op->color.r, op->color.g,
-                                   op->color.b, op->color.a);
-            SDL_Rect r = {op->rect.x, op->rect.y, op->rect.w, op->rect.h};
-            SDL_RenderFillRect(d->renderer, &r);
-        } else {
-            draw_text_op(d, dl, op);
-        }
+        if (dl->ops[i].kind == DRAW_TEXT)
+            cache_get(d, dl->ops[i].font, draw_op_text(dl, &dl->ops[i]));
+    }
+    d->damage_n =
+        damage_update(&d->damage, dl, text_size_cb, d, screen, d->damage_rects);
+    if (d->damage_n == 0)
+        d->stats.frames_skipped++;
+    for (int r = 0; r < d->damage_n; r++) {
+        const Rect *area = &d->damage_rects[r];
+        d->stats.pixels_redrawn += (uint64_t)area->w * (uint64_t)area->h;
+        for (size_t i = 0; i < dl->count; i++)
+            draw_op(d, dl, &dl->ops[i], area);
     }
 }
 
 void
 display_present(Display *d)
 {
-    SDL_RenderPresent(d->renderer);
+    if (d->opts.mode == DISPLAY_HEADLESS) {
+        SDL_RenderFlush(d->renderer);
+        return;
+    }
+    if (!d->cpu_window) {
+        SDL_RenderPresent(d->renderer);
+        return;
+    }
+    SDL_RenderFlush(d->renderer);
+    if (d->damage_n < 0) {
+        SDL_UpdateWindowSurface(d->window);
+        return;
+    }
+    SDL_Rect rects[DAMAGE_MAX_RECTS];
+    for (int i = 0; i < d->damage_n; i++)
+        rects[i] = (SDL_Rect){d->damage_rects[i].x, d->damage_rects[i].y,
+                              d->damage_rects[i].w, d->damage_rects[i].h};
+    if (d->damage_n > 0)
+        SDL_UpdateWindowSurfaceRects(d->window, rects, d->damage_n);
 }
 
 int
 display_save_png(Display *d, const char *path, char *err, size_t errlen)
 {
     int w, h;
-    display_output_size(d, &w, &h);
+    physical_size(d, &w, &h);
     SDL_Surface *s =
         SDL_CreateRGBSurfaceWithFormat(0, w, h, 24, SDL_PIXELFORMAT_RGB24);
     if (!s) {

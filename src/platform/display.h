@@ -26,6 +26,9 @@ typedef struct DisplayOpts {
     int w, h;
     bool vsync;
     int max_texture_px;       /* 0: the renderer's own limit */
+    int rotation;             /* quarter turns clockwise, 0..3 */
+    bool software;            /* a window drawn by the CPU, not the GPU */
+    bool damage;              /* CPU drawing: redraw only what changed */
     const char *font_regular; /* paths to TTF files */
     const char *font_bold;
 } DisplayOpts;
@@ -47,6 +50,8 @@ typedef struct DisplayStats {
     uint64_t textures_created;
     uint64_t bytes_uploaded;
     size_t textures_alive;
+    uint64_t pixels_redrawn; /* area of damage redrawn (software path) */
+    uint64_t frames_skipped; /* frames where nothing changed */
 } DisplayStats;
 
 typedef struct Display Display;
