@@ -45,7 +45,7 @@ IT_BIN = $(IT_SRC:tests/%.c=$(BUILD)/tests/%)
 HTTPD = $(BUILD)/tests/httpd
 
 .PHONY: all deps run check unit san integration check-deps format \
-        format-check check-threads fuzz screenshot bench clean install
+        format-check check-threads fuzz golden screenshot bench clean install
 
 all: $(BIN)
 
@@ -150,6 +150,10 @@ fuzz: $(FUZZ_BIN)
 	    $$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 -timeout=5 \
 	        build-fuzz/corpus-$$name fuzz/corpus/$$name || exit 1; \
 	done
+
+# Rewrites the golden frames in tests/golden after a deliberate change.
+golden: $(BIN) $(BUILD)/tests/it_golden
+	UPDATE_GOLDEN=1 NEWSWIRE_BIN=$(BIN) ./$(BUILD)/tests/it_golden
 
 # The README screenshot, from the demo feed at a fixed virtual time.
 screenshot: $(BIN)

@@ -142,6 +142,23 @@ static const char *const FORMAT_NAMES[] = {
     [FEED_FORMAT_JSONFEED] = "jsonfeed",
 };
 
+bool
+config_key_at(size_t i, const char **section, const char **key)
+{
+    if (i < ARRAY_LEN(KEYS)) {
+        *section = KEYS[i].section;
+        *key = KEYS[i].key;
+        return true;
+    }
+    i -= ARRAY_LEN(KEYS);
+    if (i < ARRAY_LEN(FEED_KEYS)) {
+        *section = "feed";
+        *key = FEED_KEYS[i];
+        return true;
+    }
+    return false;
+}
+
 const char *
 config_format_name(FeedFormat f)
 {

@@ -134,6 +134,10 @@ int config_add_feed_url(Config *cfg, const char *url, char *err, size_t errlen);
 /* Cross-key checks after everything is loaded (e.g. a feed without url). */
 int config_validate(const Config *cfg, char *err, size_t errlen);
 
+/* The i-th key of the defaults table (for documentation checks); false
+ * past the end. [feed.NAME] keys are listed with section "feed". */
+bool config_key_at(size_t i, const char **section, const char **key);
+
 int config_parse_color(const char *s, Color *out);
 const char *config_format_name(FeedFormat f);
 

@@ -933,10 +933,13 @@ build_cards(Scene *sc, const SceneTime *t, DrawList *out)
         int shift = w - (int)((int64_t)w * f.alpha / 255);
         build_card(sc, prev, true, t, 255, shift - w, 0, out);
         build_card(sc, cur, true, t, 255, shift, into, out);
+    } else if (f.alpha < 128) {
+        /* Fade through the background: the old card goes out, then the new
+         * one comes in, so two texts never overlap. */
+        build_card(sc, prev, true, t, 255 - 2 * f.alpha, 0, 0, out);
     } else {
-        if (f.alpha < 255)
-            build_card(sc, prev, true, t, 255 - f.alpha, 0, 0, out);
-        build_card(sc, cur, true, t, f.alpha, 0, into, out);
+        build_card(sc, cur, true, t, MIN(255, 2 * (f.alpha - 128) + 1), 0, into,
+                   out);
     }
 
     double k = l->scale;
