@@ -309,6 +309,59 @@ test_screenshot_deterministic(void **state)
     free(p3);
 }
 
+static char *
+shot_with(const char *name, const char *clock, const char *at, const char *set1,
+          const char *set2)
+{
+    char *png = it_path(name);
+    char *clock_arg = xasprintf("--clock=%s", clock);
+    char *feed = fixture_url("golden-long.json");
+    RunResult r =
+        run("-c", "/dev/null", "--headless", "--screenshot", png, "--at", at,
+            clock_arg, "-f", feed, "--set", set1, "--set", set2, NULL);
+    if (r.status != 0)
+        fail_msg("screenshot exit %d: %s", r.status, r.err);
+    it_result_free(&r);
+    free(clock_arg);
+    free(feed);
+    return png;
+}
+
+/* Two screens started seven seconds apart show the same frame at the same
+ * wall-clock time when they follow the wall clock. */
+static void
+test_wallclock_sync(void **state)
+{
+    (void)state;
+    char *a = shot_with("sync-a.png", "2026-11-29T10:00:00Z", "10",
+                        "display.sync=wallclock", "crawl.show_source=true");
+    char *b = shot_with("sync-b.png", "2026-11-29T10:00:07Z", "3",
+                        "display.sync=wallclock", "crawl.show_source=true");
+    assert_true(it_files_equal(a, b));
+    /* Without it they differ (motion counts from each start). */
+    char *c = shot_with("sync-c.png", "2026-11-29T10:00:07Z", "3",
+                        "display.sync=local", "crawl.show_source=true");
+    assert_false(it_files_equal(a, c));
+    free(a);
+    free(b);
+    free(c);
+}
+
+/* Text wider than the texture limit is drawn as tiles, invisibly: a
+ * 512 px cap gives the same picture as no cap. */
+static void
+test_texture_cap_tiles_invisibly(void **state)
+{
+    (void)state;
+    char *a = shot_with("tile-a.png", "2026-11-29T10:00:00Z", "9",
+                        "display.max_texture=0", "crawl.show_source=true");
+    char *b = shot_with("tile-b.png", "2026-11-29T10:00:00Z", "9",
+                        "display.max_texture=512", "crawl.show_source=true");
+    assert_true(it_files_equal(a, b));
+    free(a);
+    free(b);
+}
+
 static void
 test_unreachable_feed_shows_waiting_card(void **state)
 {
@@ -403,6 +456,8 @@ main(void)
         cmocka_unit_test(test_dump_feed_http),
         cmocka_unit_test(test_screenshot_crawl_moves),
         cmocka_unit_test(test_screenshot_deterministic),
+        cmocka_unit_test(test_wallclock_sync),
+        cmocka_unit_test(test_texture_cap_tiles_invisibly),
         cmocka_unit_test(test_unreachable_feed_shows_waiting_card),
         cmocka_unit_test(test_missing_font_exits_1),
         cmocka_unit_test(test_no_display_exits_1),

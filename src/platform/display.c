@@ -22,7 +22,7 @@
 #define TEXT_CACHE_SLOTS 2048 /* power of two */
 #define TEXT_CACHE_MAX_ENTRIES 1024
 #define TEXT_CACHE_MAX_BYTES (48u << 20) /* fits a Pi's GPU memory */
-#define TILES_MAX 8
+#define TILES_MAX 32 /* 300-byte headlines at 4K stay under this */
 
 typedef struct TextEntry {
     char *text; /* owned; NULL marks a free entry */
