@@ -81,7 +81,7 @@ struct Scene {
     bool has_next_strip;
     bool ever_had_strip;
     int64_t strip_switch_ms; /* NO_TIME until computed for next */
-    int64_t strip_overshoot_px;
+    int64_t strip_target_px; /* distance of cur at which next takes over */
 
     CardSet set, next_set;
     bool has_next_set;
@@ -702,8 +702,7 @@ promote_strip(Scene *sc, int64_t t)
         int64_t dt = timeline_crawl_reach(target - sc->cur.anchor_px,
                                           sc->step_px, sc->refresh_mhz);
         sc->strip_switch_ms = sc->cur.anchor_ms + dt;
-        sc->strip_overshoot_px =
-            strip_distance(sc, &sc->cur, sc->strip_switch_ms) - target;
+        sc->strip_target_px = target;
     }
     if (t < sc->strip_switch_ms)
         return;
@@ -711,8 +710,11 @@ promote_strip(Scene *sc, int64_t t)
     sc->prev = sc->cur;
     sc->cur = sc->next;
     memset(&sc->next, 0, sizeof(sc->next));
-    sc->cur.anchor_ms = sc->strip_switch_ms;
-    sc->cur.anchor_px = sc->strip_overshoot_px;
+    /* Same time origin as the old strip, distance shifted by what it ran:
+     * the new strip continues exactly where the old one ended, with the
+     * same frame phase. */
+    sc->cur.anchor_ms = sc->prev.anchor_ms;
+    sc->cur.anchor_px = sc->prev.anchor_px - sc->strip_target_px;
     sc->has_next_strip = false;
     sc->strip_switch_ms = NO_TIME;
     if (sc->cur.n == 0) /* an empty list: let the old strip run on */
@@ -989,15 +991,13 @@ draw_item(Scene *sc, const Strip *s, const CrawlItem *it, int64_t x,
               cfg->crawl_separator, cr);
 }
 
-/* Draws strip items starting at x and going right, from item i. */
+/* Draws the strip from its first item at x, repeating, to the right edge. */
 static void
-draw_run(Scene *sc, const Strip *s, int64_t x, DrawList *out, bool wrap)
+draw_run(Scene *sc, const Strip *s, int64_t x, DrawList *out)
 {
     const Rect *cr = &sc->lay.crawl;
     size_t i = 0;
-    for (size_t drawn = 0; x < cr->x + cr->w; drawn++) {
-        if (!wrap && drawn == s->n)
-            break;
+    while (x < cr->x + cr->w) {
         const CrawlItem *it = &s->items[i];
         if (x + it->width > cr->x)
             draw_item(sc, s, it, x, out);
@@ -1052,10 +1052,11 @@ build_crawl(Scene *sc, const SceneTime *t, DrawList *out)
     }
     int64_t d = strip_distance(sc, &sc->cur, t->anim_ms);
     int64_t right = cr->x + cr->w;
-    if (sc->prev.n && d < sc->cur.px) {
-        /* First run of a new strip: the old one runs out to its left. */
+    if (sc->prev.n && right - d > cr->x) {
+        /* A new strip has started at the right edge; until the old one has
+         * run out on the left, it is drawn to the new one's left. */
         int64_t start = right - d;
-        draw_run(sc, &sc->cur, start, out, false);
+        draw_run(sc, &sc->cur, start, out);
         int64_t x = start;
         for (size_t i = sc->prev.n; i-- > 0 && x > cr->x;) {
             x -= sc->prev.items[i].width;
@@ -1068,7 +1069,7 @@ build_crawl(Scene *sc, const SceneTime *t, DrawList *out)
     int64_t x = right - timeline_floor_mod(d, sc->cur.px);
     while (x > cr->x)
         x -= sc->cur.px;
-    draw_run(sc, &sc->cur, x, out, true);
+    draw_run(sc, &sc->cur, x, out);
 }
 
 static void

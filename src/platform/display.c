@@ -554,10 +554,29 @@ draw_all(Display *d, const DrawList *dl)
         draw_op(d, dl, &dl->ops[i], NULL);
 }
 
+/* Text not drawn for this many frames is freed: ten minutes at 60 Hz,
+ * longer than a crawl takes to come round again, so steady state never
+ * re-rasterises, while stories that left the feed give their memory back. */
+#define TEXT_IDLE_FRAMES 36000
+
+static void
+cache_prune(Display *d)
+{
+    for (size_t i = 0; i < TEXT_CACHE_MAX_ENTRIES; i++) {
+        TextEntry *e = &d->entries[i];
+        if (e->text && e->last_frame + TEXT_IDLE_FRAMES < d->frame_no) {
+            slot_remove(d, e);
+            entry_free(d, e);
+        }
+    }
+}
+
 void
 display_draw(Display *d, const DrawList *dl)
 {
     d->frame_no++;
+    if (d->frame_no % 600 == 0)
+        cache_prune(d);
     d->damage_n = -1;
     if (d->rotated) {
         SDL_SetRenderTarget(d->renderer, d->rotated);
