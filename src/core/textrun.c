@@ -149,6 +149,10 @@ static const ScriptRange SCRIPTS[] = {
 const char *
 textrun_script(uint32_t cp)
 {
+    if (cp < 0x80) { /* most text: skip the search */
+        bool letter = ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
+        return letter ? "Latn" : "Zyyy";
+    }
     size_t lo = 0;
     size_t hi = ARRAY_LEN(SCRIPTS);
     while (lo < hi) {

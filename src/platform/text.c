@@ -66,6 +66,7 @@ struct TextFonts {
     int face_count;
     TTF_Font *font[FONT_COUNT][TEXT_MAX_FACES]; /* opened on first use */
     int px[FONT_COUNT];
+    uint64_t ascii[FONT_COUNT][2]; /* bit c: the role's own font has c */
     FcConfig *fc; /* loaded when the first fallback is needed */
     bool fc_tried;
     Chain chain[TEXT_MAX_CHAINS];
@@ -166,6 +167,8 @@ face_add(TextFonts *tf, const char *file, int index, FcCharSet *cs)
 static bool
 face_has(TextFonts *tf, FontRole role, int font, uint32_t cp)
 {
+    if (cp < 128 && font == role_face(role))
+        return (tf->ascii[role][cp >> 6] >> (cp & 63)) & 1;
     if (font < 0 || font >= tf->face_count || tf->face[font].broken)
         return false;
     if (tf->face[font].charset)
@@ -449,10 +452,17 @@ text_set_sizes(TextFonts *tf, const int px[FONT_COUNT], char *err,
         tf->px[i] = px[i];
     for (int i = 0; i < FONT_COUNT; i++) {
         int face = role_face((FontRole)i);
-        if (!text_font(tf, (FontRole)i, face)) {
+        TTF_Font *f = text_font(tf, (FontRole)i, face);
+        if (!f) {
             util_errf(err, errlen, "cannot load font %s: %s",
                       tf->face[face].file, TTF_GetError());
             return -1;
+        }
+        /* ASCII is most of what gets measured: answer it from bits. */
+        memset(tf->ascii[i], 0, sizeof(tf->ascii[i]));
+        for (uint32_t c = 0; c < 128; c++) {
+            if (TTF_GlyphIsProvided32(f, c))
+                tf->ascii[i][c >> 6] |= UINT64_C(1) << (c & 63);
         }
     }
     return 0;
