@@ -259,6 +259,10 @@ test_emoji_sequences_stay_whole(void **state)
      * base. */
     assert_string_equal(runs_of("क\xcc\x81", &CHOOSER, NULL),
                         "1>Deva\"क\xcc\x81\"");
+    /* A digit whose first font lacks the Devanagari sign on it moves,
+     * with the sign, to the font that has both. */
+    assert_string_equal(runs_of("a 5\xe0\xa5\x91", &CHOOSER, NULL),
+                        "0>Latn\"a \" | 1>Latn\"5\xe0\xa5\x91\"");
 }
 
 static void

@@ -362,15 +362,39 @@ resolve_scripts(struct TextRunScratch *s, size_t n)
         s->script[0] = "";
 }
 
+/* Joiners, selectors and tags are not drawn, so no font needs them. */
+static bool
+is_invisible(uint32_t cp)
+{
+    return cp == ZWJ || cp == ZWNJ || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+           (cp >= 0xE0000 && cp <= 0xE01EF);
+}
+
+/*
+ * A cluster is drawn in one font: its base's, unless that font lacks a
+ * visible mark of the cluster and the mark's own font also has the base
+ * (a digit with a Devanagari sign, say); then the whole cluster moves.
+ */
 static void
 choose_fonts(struct TextRunScratch *s, size_t n, const FontChooser *fc)
 {
+    size_t base = 0;
     for (size_t i = 0; i < n; i++) {
+        uint32_t cp = s->cp[i];
         if (s->glued[i]) {
             s->font[i] = s->font[i - 1];
+            if (fc->has_glyph && !is_invisible(cp) &&
+                !fc->has_glyph(fc->ud, s->font[i], cp)) {
+                int alt = fc->font_for(fc->ud, cp);
+                if (alt != s->font[i] &&
+                    fc->has_glyph(fc->ud, alt, s->cp[base])) {
+                    for (size_t k = base; k <= i; k++)
+                        s->font[k] = alt;
+                }
+            }
             continue;
         }
-        uint32_t cp = s->cp[i];
+        base = i;
         bool common = !script_is_real(textrun_script(cp));
         if (common && fc->has_glyph && i > 0 &&
             s->level[i] == s->level[i - 1] &&
