@@ -12,12 +12,17 @@ SAN ?=
 CORE_PKGS = libcjson inih
 PLATFORM_PKGS = sdl2 SDL2_ttf SDL2_image libcurl
 TEST_PKGS = cmocka
+# Text: bidi levels in core, fallback fonts found through fontconfig.
+CORE_PKGS += fribidi
+PLATFORM_PKGS += fontconfig
 
 # Debian packages: what `make deps` installs when missing.
 DEB_PACKAGES = make gcc libc6-dev pkg-config \
                libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev \
                libcurl4-openssl-dev libcjson-dev libinih-dev libcmocka-dev \
                clang-format
+# Bidi and font fallback; the Noto fonts cover the scripts the tests draw.
+DEB_PACKAGES += libfribidi-dev libfontconfig-dev fonts-noto-core fonts-noto-cjk
 DEB_PACKAGES_OPTIONAL = xvfb clang libclang-rt-14-dev valgrind
 
 pkgcflags = $(shell pkg-config --cflags $(1))

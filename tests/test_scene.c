@@ -327,6 +327,55 @@ test_new_list_waits_for_card_end(void **state)
     free(frame);
 }
 
+/* Right-to-left headlines crawl the other way, and their cards align to
+ * the right margin. */
+static void
+test_rtl_runs_left_to_right(void **state)
+{
+    Fixture *f = *state;
+    StoryList *ar = story_list_new();
+    add_story(ar, "\xd8\xae\xd8\xa8\xd8\xb1 \xd8\xa3\xd9\x88\xd9\x84", "Wire",
+              "\xd9\x85\xd9\x84\xd8\xae\xd8\xb5", NOW_S - 60);
+    add_story(ar, "\xd8\xae\xd8\xa8\xd8\xb1 \xd8\xab\xd8\xa7\xd9\x86", "Wire",
+              NULL, NOW_S - 120);
+    scene_set_stories(f->scene, ar);
+    story_list_free(ar);
+    DrawList other;
+    draw_list_init(&other);
+    SceneTime t0 = {1000, NOW_S, false}, t1 = {1500, NOW_S, false};
+    scene_build(f->scene, &t0, &f->dl);
+    scene_build(f->scene, &t1, &other);
+    Seen a[64], b[64];
+    size_t na = crawl_titles(f, &f->dl, a, 64);
+    size_t nb = crawl_titles(f, &other, b, 64);
+    int matched = 0;
+    for (size_t i = 0; i < na; i++) {
+        for (size_t j = 0; j < nb; j++) {
+            if (!strcmp(a[i].text, b[j].text)) {
+                /* 0.5 s at 120 px/s, rightwards (the strip repeats, so
+                 * compare modulo its length). */
+                int64_t strip = scene_strip_px(f->scene);
+                int64_t moved = ((b[j].x - a[i].x) % strip + strip) % strip;
+                assert_int_equal(moved, 60);
+                matched++;
+            }
+        }
+    }
+    assert_true(matched >= 1);
+    /* The card's headline ends at the right margin. */
+    char *frame = print_frame(&f->dl);
+    int right = f->lay.w - f->lay.margin_x;
+    int width = (int)strlen("\xd8\xae\xd8\xa8\xd8\xb1 \xd8\xa3\xd9\x88"
+                            "\xd9\x84") *
+                10;
+    char *want = xasprintf("text headline %d,", right - width);
+    if (!strstr(frame, want))
+        fail_msg("no right-aligned headline (%s) in:\n%s", want, frame);
+    free(want);
+    free(frame);
+    draw_list_deinit(&other);
+}
+
 static void
 test_wrap_limits_and_ellipsis(void **state)
 {
@@ -401,6 +450,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_new_list_joins_without_jumps,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_list_waits_for_card_end, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_rtl_runs_left_to_right, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_wrap_limits_and_ellipsis, setup,
                                         teardown),

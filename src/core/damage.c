@@ -61,7 +61,7 @@ op_equal(const DrawList *a, const DrawOp *x, const DrawList *b, const DrawOp *y)
         return false;
     if (x->kind == DRAW_FILL)
         return true;
-    return x->font == y->font &&
+    return x->font == y->font && x->right == y->right &&
            !strcmp(draw_op_text(a, x), draw_op_text(b, y));
 }
 
@@ -74,6 +74,8 @@ op_bounds(const DrawList *dl, const DrawOp *op, TextSizeFn size, void *ud,
     if (op->kind == DRAW_TEXT &&
         !size(ud, op->font, draw_op_text(dl, op), &r.w, &r.h))
         return false;
+    if (op->right)
+        r.x -= r.w;
     if (op->clip.w)
         r = rect_intersection(r, op->clip);
     *out = r;

@@ -77,6 +77,16 @@ draw_text(DrawList *dl, FontRole font, int x, int y, Color c, const char *text,
     buf_append(&dl->arena, text, strlen(text) + 1);
 }
 
+void
+draw_text_right(DrawList *dl, FontRole font, int x, int y, Color c,
+                const char *text, const Rect *clip)
+{
+    size_t before = dl->count;
+    draw_text(dl, font, x, y, c, text, clip);
+    if (dl->count > before)
+        dl->ops[before].right = true;
+}
+
 const char *
 draw_op_text(const DrawList *dl, const DrawOp *op)
 {
@@ -95,9 +105,9 @@ draw_list_print(const DrawList *dl, FILE *out)
                     op->rect.y, op->rect.w, op->rect.h, c.r, c.g, c.b, c.a);
             continue;
         }
-        fprintf(out, "text %s %d,%d #%02x%02x%02x%02x",
-                draw_font_name(op->font), op->rect.x, op->rect.y, c.r, c.g, c.b,
-                c.a);
+        fprintf(out, "text%s %s %d,%d #%02x%02x%02x%02x",
+                op->right ? "-right" : "", draw_font_name(op->font), op->rect.x,
+                op->rect.y, c.r, c.g, c.b, c.a);
         if (op->clip.w)
             fprintf(out, " clip %d,%d %dx%d", op->clip.x, op->clip.y,
                     op->clip.w, op->clip.h);

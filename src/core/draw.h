@@ -38,6 +38,7 @@ typedef struct DrawOp {
     Rect clip;   /* drawn only inside this; w == 0 means no clip */
     Color color; /* text colour and opacity (a) */
     FontRole font;
+    bool right;      /* text: rect.x is the right edge, not the left */
     size_t text_off; /* into the arena; text only */
 } DrawOp;
 
@@ -54,6 +55,9 @@ void draw_fill(DrawList *dl, Rect r, Color c);
 void draw_text(DrawList *dl, FontRole font, int x, int y, Color c,
                const char *text, const Rect *clip);
 /* Borrowed: valid until the list is next changed. */
+/* The same, with x the right edge of the text (right-to-left layouts). */
+void draw_text_right(DrawList *dl, FontRole font, int x, int y, Color c,
+                     const char *text, const Rect *clip);
 const char *draw_op_text(const DrawList *dl, const DrawOp *op);
 /* One line per op, for golden tests and debugging. */
 void draw_list_print(const DrawList *dl, FILE *out);

@@ -52,6 +52,8 @@ typedef struct Card {
     bool scrolls; /* too long for the lines: scrolls sideways */
     char *summary[HEADLINE_LINES_CAP];
     int summary_n;
+    bool rtl; /* right-to-left headline: lines align to the right */
+    int headline_w[HEADLINE_LINES_CAP], summary_w[HEADLINE_LINES_CAP];
     char *source; /* owned, upper case */
     int source_w;
     char *id;
@@ -368,6 +370,11 @@ card_fill(Scene *sc, Card *c, const char *source, const char *headline,
             &sc->m, FONT_SUMMARY, summary, text_width(sc) * 9 / 10,
             MIN(l->summary_lines_max, HEADLINE_LINES_CAP), c->summary, NULL);
     }
+    c->rtl = starts_rtl(headline);
+    for (int i = 0; c->rtl && i < c->headline_n; i++)
+        c->headline_w[i] = measure(&sc->m, FONT_HEADLINE, c->headline[i]);
+    for (int i = 0; c->rtl && i < c->summary_n; i++)
+        c->summary_w[i] = measure(&sc->m, FONT_SUMMARY, c->summary[i]);
     /* Dwell grows with the text to read, within the configured bounds. */
     int64_t chars =
         (int64_t)count_chars(headline) +
@@ -849,33 +856,42 @@ build_card(Scene *sc, const Card *c, bool is_story, const SceneTime *t,
     int x = l->margin_x + dx;
     int y = l->margin_top;
     Rect clip = l->card;
-    draw_fill(out, (Rect){x, y, px(56, k), px(6, k)},
+    /* Right-to-left cards mirror the whole block to the right margin. */
+    int right = x + text_width(sc);
+    int rule_w = px(56, k);
+    draw_fill(out, (Rect){c->rtl ? right - rule_w : x, y, rule_w, px(6, k)},
               fade(cfg->color_accent, alpha));
     y += px(26, k);
-    int mx = x;
+    int mx = c->rtl ? right - c->source_w : x;
     if (is_story && card_is_breaking(c, t->wall_s)) {
         int bw = sc->breaking_label_w - 2 * px(20, k);
-        draw_badge(sc, out, mx + px(8, k), y, cfg->breaking_label, bw,
+        int bx = c->rtl ? right - bw - px(8, k) : mx + px(8, k);
+        draw_badge(sc, out, bx, y, cfg->breaking_label, bw,
                    fade(cfg->color_accent, alpha),
                    fade(cfg->color_bar_text, alpha), FONT_META_BOLD);
-        mx += bw + px(28, k);
+        mx += c->rtl ? -(bw + px(28, k)) : bw + px(28, k);
     }
     draw_text(out, FONT_META_BOLD, mx, y, fade(cfg->color_accent, alpha),
               c->source, NULL);
     if (is_story) {
-        char meta[160] = "";
-        size_t n = 0;
-        if (c->published_s != STORY_NO_TIME) {
-            char when[48];
+        char when[48] = "", mins[32] = "", meta[160];
+        if (c->published_s != STORY_NO_TIME)
             time_format_relative(c->published_s, t->wall_s, when, sizeof(when));
-            n += (size_t)snprintf(meta + n, sizeof(meta) - n, MIDDOT_SEP "%s",
-                                  when);
+        if (c->read_min > 0)
+            snprintf(mins, sizeof(mins), "%d min read", c->read_min);
+        if (c->rtl) {
+            /* Read from the right: source, age, reading time. */
+            snprintf(meta, sizeof(meta), "%s%s%s%s", mins,
+                     mins[0] ? MIDDOT_SEP : "", when,
+                     when[0] ? MIDDOT_SEP : "");
+            draw_text_right(out, FONT_META, mx, y, fade(cfg->color_meta, alpha),
+                            meta, NULL);
+        } else {
+            snprintf(meta, sizeof(meta), "%s%s%s%s", when[0] ? MIDDOT_SEP : "",
+                     when, mins[0] ? MIDDOT_SEP : "", mins);
+            draw_text(out, FONT_META, mx + c->source_w, y,
+                      fade(cfg->color_meta, alpha), meta, NULL);
         }
-        if (c->read_min > 0 && n < sizeof(meta))
-            snprintf(meta + n, sizeof(meta) - n, MIDDOT_SEP "%d min read",
-                     c->read_min);
-        draw_text(out, FONT_META, mx + c->source_w, y,
-                  fade(cfg->color_meta, alpha), meta, NULL);
     }
     y += sc->m.line_height[FONT_META] + px(22, k);
     int lh = sc->m.line_height[FONT_HEADLINE] * 112 / 100;
@@ -891,16 +907,17 @@ build_card(Scene *sc, const Card *c, bool is_story, const SceneTime *t,
         y += lh;
     } else {
         for (int i = 0; i < c->headline_n; i++, y += lh)
-            draw_text(out, FONT_HEADLINE, x, y,
-                      fade(cfg->color_headline, alpha), c->headline[i],
+            draw_text(out, FONT_HEADLINE, c->rtl ? right - c->headline_w[i] : x,
+                      y, fade(cfg->color_headline, alpha), c->headline[i],
                       dx ? &clip : NULL);
     }
     y += px(22, k);
     int sh = sc->m.line_height[FONT_SUMMARY] * 118 / 100;
     int bottom = l->card.y + l->card.h - px(40, k);
     for (int i = 0; i < c->summary_n && y + sh <= bottom; i++, y += sh)
-        draw_text(out, FONT_SUMMARY, x, y, fade(cfg->color_summary, alpha),
-                  c->summary[i], dx ? &clip : NULL);
+        draw_text(out, FONT_SUMMARY, c->rtl ? right - c->summary_w[i] : x, y,
+                  fade(cfg->color_summary, alpha), c->summary[i],
+                  dx ? &clip : NULL);
 }
 
 static void

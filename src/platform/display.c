@@ -18,6 +18,7 @@
 #include "damage.h"
 #include "display.h"
 #include "log.h"
+#include "text.h"
 
 #define TEXT_CACHE_SLOTS 2048 /* power of two */
 #define TEXT_CACHE_MAX_ENTRIES 1024
@@ -47,7 +48,7 @@ struct Display {
     Rect damage_rects[DAMAGE_MAX_RECTS];
     int damage_n; /* rectangles to present; -1: present everything */
     SDL_Renderer *renderer;
-    TTF_Font *fonts[FONT_COUNT];
+    TextFonts *text; /* opened by the first display_set_layout */
     int max_tex_w;
     bool vsync;
     bool fullscreen;
@@ -220,10 +221,7 @@ display_close(Display *d)
     if (!d)
         return;
     cache_clear(d);
-    for (int i = 0; i < FONT_COUNT; i++) {
-        if (d->fonts[i])
-            TTF_CloseFont(d->fonts[i]);
-    }
+    text_close(d->text);
     if (d->rotated)
         SDL_DestroyTexture(d->rotated);
     if (d->renderer)
@@ -238,22 +236,11 @@ display_close(Display *d)
     free(d);
 }
 
-static bool
-font_is_bold(FontRole f)
-{
-    return f == FONT_HEADLINE || f == FONT_META_BOLD || f == FONT_CRAWL_BOLD ||
-           f == FONT_CLOCK;
-}
-
 static int
 measure_cb(void *ud, FontRole font, const char *text)
 {
     Display *d = ud;
-    int w = 0, h = 0;
-    d->stats.ttf_measures++;
-    if (TTF_SizeUTF8(d->fonts[font], text, &w, &h) < 0)
-        return 0;
-    return w;
+    return text_measure(d->text, font, text, &d->stats.ttf_measures);
 }
 
 int
@@ -263,20 +250,16 @@ display_set_layout(Display *d, const Layout *lay, TextMeasurer *m, char *err,
     cache_clear(d);
     if (prepare_targets(d, err, errlen) < 0)
         return -1;
-    for (int i = 0; i < FONT_COUNT; i++) {
-        if (d->fonts[i])
-            TTF_CloseFont(d->fonts[i]);
-        const char *file = font_is_bold((FontRole)i) ? d->opts.font_bold
-                                                     : d->opts.font_regular;
-        d->fonts[i] = TTF_OpenFont(file, lay->font_px[i]);
-        if (!d->fonts[i]) {
-            util_errf(err, errlen, "cannot load font %s: %s", file,
-                      TTF_GetError());
+    if (!d->text) {
+        d->text =
+            text_open(d->opts.font_regular, d->opts.font_bold, err, errlen);
+        if (!d->text)
             return -1;
-        }
-        TTF_SetFontHinting(d->fonts[i], TTF_HINTING_LIGHT);
-        m->line_height[i] = TTF_FontHeight(d->fonts[i]);
     }
+    if (text_set_sizes(d->text, lay->font_px, err, errlen) < 0)
+        return -1;
+    for (int i = 0; i < FONT_COUNT; i++)
+        m->line_height[i] = text_line_height(d->text, (FontRole)i);
     m->width = measure_cb;
     m->ud = d;
     return 0;
@@ -449,9 +432,7 @@ cache_get(Display *d, FontRole font, const char *text)
         e->last_frame = d->frame_no;
         return e;
     }
-    SDL_Color white = {255, 255, 255, 255};
-    d->stats.ttf_renders++;
-    SDL_Surface *surf = TTF_RenderUTF8_Blended(d->fonts[font], text, white);
+    SDL_Surface *surf = text_render(d->text, font, text, &d->stats.ttf_renders);
     if (!surf) {
         log_warn("cannot render text: %s", TTF_GetError());
         return NULL;
@@ -515,13 +496,14 @@ draw_op(Display *d, const DrawList *dl, const DrawOp *op, const Rect *area)
     TextEntry *e = cache_get(d, op->font, draw_op_text(dl, op));
     if (!e)
         return;
-    Rect bounds = {op->rect.x, op->rect.y, e->w, e->h};
+    int left = op->right ? op->rect.x - e->w : op->rect.x;
+    Rect bounds = {left, op->rect.y, e->w, e->h};
     if (area && !rect_intersects(bounds, *area))
         return;
     if (op->clip.w && !rect_intersects(bounds, op->clip))
         return;
     set_clip(d, op, area);
-    int x = op->rect.x;
+    int x = left;
     for (int i = 0; i < e->tile_count; i++) {
         SDL_Texture *t = e->tiles[i];
         SDL_SetTextureColorMod(t, op->color.r, op->color.g, op->color.b);

@@ -45,8 +45,8 @@ typedef enum AppEvent {
 } AppEvent;
 
 typedef struct DisplayStats {
-    uint64_t ttf_renders;  /* strings rasterised */
-    uint64_t ttf_measures; /* strings measured */
+    uint64_t ttf_renders;  /* TTF_RenderUTF8_Blended calls: one per run */
+    uint64_t ttf_measures; /* TTF_SizeUTF8 calls: one per run */
     uint64_t textures_created;
     uint64_t bytes_uploaded;
     size_t textures_alive;
