@@ -9,14 +9,14 @@ include config.mk
 BUILD ?= build
 SAN ?=
 
-CORE_PKGS = libcjson inih
+CORE_PKGS = libcjson inih libxml-2.0
 PLATFORM_PKGS = sdl2 SDL2_ttf SDL2_image libcurl
 TEST_PKGS = cmocka
 
 # Debian packages: what `make deps` installs when missing.
 DEB_PACKAGES = make gcc libc6-dev pkg-config \
                libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev \
-               libcurl4-openssl-dev libcjson-dev libinih-dev libcmocka-dev \
+               libcurl4-openssl-dev libcjson-dev libinih-dev libcmocka-dev libxml2-dev \
                clang-format
 DEB_PACKAGES_OPTIONAL = xvfb clang libclang-rt-14-dev valgrind
 

@@ -113,7 +113,7 @@ test_defaults(void **state)
     assert_int_equal(cfg->feed_count, 0);
     assert_int_equal(cfg->fetch_interval_s, 300);
     assert_int_equal(cfg->fetch_timeout_s, 20);
-    assert_int_equal(cfg->fetch_max_kb, 4096);
+    assert_int_equal(cfg->fetch_max_kb, 8192);
     assert_int_equal(cfg->width, 1280);
     assert_int_equal(cfg->height, 720);
     assert_false(cfg->fullscreen);
@@ -689,9 +689,10 @@ test_feed_sections(void **state)
     expect_error("[feed.bbc]\nurl = https:/x\n",
                  NAME ":2: feed.bbc.url: 'https:/x' must start with "
                       "https://, http:// or file://");
-    expect_error("[feed.bbc]\nformat = rss\n",
-                 NAME ":2: feed.bbc.format: 'rss' is not one of auto, "
-                      "newsapi, jsonfeed");
+    expect_error("[feed.bbc]\nformat = xml\n",
+                 NAME ":2: feed.bbc.format: 'xml' is not one of auto, "
+                      "newsapi, jsonfeed, gnews, guardian, nyt, rss, atom, "
+                      "map");
     expect_error("[feed.bbc]\ninterval_s = 9\n",
                  NAME ":2: feed.bbc.interval_s: '9' must be 10 to 86400");
     expect_error("[feed.bbc]\ninterval_s = 86401\n",
@@ -700,7 +701,9 @@ test_feed_sections(void **state)
                  NAME ":2: feed.bbc.interval_s: 'soon' must be 10 to 86400");
     expect_error("[feed.bbc]\nurl = https://x/\ncolour = red\n",
                  NAME ":3: unknown key 'colour' in [feed.bbc] (known: url, "
-                      "source, format, interval_s)");
+                      "source, format, interval_s, max_age_h, zone, and the "
+                      "mapping keys items, id, title, summary, body, link, "
+                      "image, publisher, published, priority, expires)");
     expect_error("[feed.]\nurl = https://x/\n",
                  NAME ":2: feed name must be 1 to 63 bytes");
 
@@ -971,24 +974,57 @@ test_example_config(void **state)
     (void)state;
     /* From the KEYS and FEED_KEYS tables in src/core/config.c. */
     static const char *const expected[] = {
-        "fetch.interval_s",    "fetch.timeout_s",
-        "fetch.max_kb",        "display.width",
-        "display.height",      "display.fullscreen",
-        "display.vsync",       "display.fps",
-        "display.max_texture", "display.font_regular",
-        "display.font_bold",   "crawl.speed_px_s",
-        "crawl.show_source",   "crawl.separator",
-        "crawl.label",         "cards.dwell_ms",
-        "cards.fade_ms",       "cards.show_summary",
-        "clock.show",          "clock.format",
-        "filter.max_age_h",    "filter.max_stories",
-        "theme.background",    "theme.headline",
-        "theme.summary",       "theme.meta",
-        "theme.accent",        "theme.bar",
-        "theme.bar_text",      "theme.clock_background",
-        "theme.warning",       "feed.url",
-        "feed.source",         "feed.format",
+        "fetch.interval_s",
+        "fetch.timeout_s",
+        "fetch.max_kb",
+        "display.width",
+        "display.height",
+        "display.fullscreen",
+        "display.vsync",
+        "display.fps",
+        "display.max_texture",
+        "display.font_regular",
+        "display.font_bold",
+        "crawl.speed_px_s",
+        "crawl.show_source",
+        "crawl.separator",
+        "crawl.label",
+        "cards.dwell_ms",
+        "cards.fade_ms",
+        "cards.show_summary",
+        "clock.show",
+        "clock.format",
+        "filter.max_age_h",
+        "filter.max_stories",
+        "filter.order",
+        "filter.block",
+        "filter.allow",
+        "theme.background",
+        "theme.headline",
+        "theme.summary",
+        "theme.meta",
+        "theme.accent",
+        "theme.bar",
+        "theme.bar_text",
+        "theme.clock_background",
+        "theme.warning",
+        "feed.url",
+        "feed.source",
+        "feed.format",
         "feed.interval_s",
+        "feed.max_age_h",
+        "feed.zone",
+        "feed.items",
+        "feed.id",
+        "feed.title",
+        "feed.summary",
+        "feed.body",
+        "feed.link",
+        "feed.image",
+        "feed.publisher",
+        "feed.published",
+        "feed.priority",
+        "feed.expires",
     };
     char *text = read_example();
 

@@ -65,7 +65,8 @@ static StoryList *
 merge2(const StoryList *a, const StoryList *b, int max_stories, int max_age_h)
 {
     const StoryList *lists[] = {a, b};
-    MergeOpts opts = {max_stories, max_age_h, NOW_S};
+    MergeOpts opts = {
+        .max_stories = max_stories, .max_age_h = max_age_h, .now_s = NOW_S};
     return merge_lists(lists, 2, &opts);
 }
 
@@ -310,11 +311,16 @@ test_merge_dedupe_by_url(void **state)
     StoryList *b = story_list_new();
     push(b, "b1", "Railway shut by storm", "https://news/story", NOW_S - 15);
     push(b, "b2", "Also without url", NULL, NOW_S - 25);
-    /* URLs differing only in case are different URLs. */
-    push(b, "b3", "Case differs", "https://NEWS/story", NOW_S - 30);
+    /* The host's case does not matter, the path's does. */
+    push(b, "b3", "Host case differs", "https://NEWS/story", NOW_S - 30);
+    push(b, "b4", "Path case differs", "https://news/Story", NOW_S - 31);
+    /* Nor do tracking parameters, www., the default port, a fragment,
+     * a trailing slash or http against https. */
+    push(b, "b5", "Tracked", "http://www.news:80/story/?utm_source=x#top",
+         NOW_S - 32);
     StoryList *m = merge2(a, b, 100, 0);
     /* Stories without a URL are not duplicates of each other. */
-    assert_ids(m, "a1 a2 b2 b3");
+    assert_ids(m, "a1 a2 b2 b4");
     story_list_free(m);
     story_list_free(a);
     story_list_free(b);
@@ -407,7 +413,7 @@ static void
 test_merge_null_lists(void **state)
 {
     (void)state;
-    MergeOpts opts = {100, 0, NOW_S};
+    MergeOpts opts = {.max_stories = 100, .max_age_h = 0, .now_s = NOW_S};
     StoryList *m = merge_lists(NULL, 0, &opts);
     assert_non_null(m);
     assert_int_equal(m->count, 0);
