@@ -45,7 +45,8 @@ IT_BIN = $(IT_SRC:tests/%.c=$(BUILD)/tests/%)
 HTTPD = $(BUILD)/tests/httpd
 
 .PHONY: all deps run check unit san integration check-deps format \
-        format-check check-threads fuzz screenshot bench clean install
+        format-check check-threads fuzz fuzz-replay screenshot bench clean \
+        install
 
 all: $(BIN)
 
@@ -113,7 +114,7 @@ check-deps:
 	else echo "check-deps: src/core is free of SDL and libcurl"; fi
 
 FORMAT_FILES = $(wildcard src/*.c src/core/*.[ch] src/platform/*.[ch] \
-                          tests/*.[ch] fuzz/*.c bench/*.c)
+                          tests/*.[ch] fuzz/*.[ch] bench/*.c)
 format:
 	clang-format -i $(FORMAT_FILES)
 
@@ -124,6 +125,7 @@ format-check:
 check: all check-deps format-check
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory san
+	@$(MAKE) --no-print-directory fuzz-replay
 	@$(MAKE) --no-print-directory check-threads
 	@$(MAKE) --no-print-directory integration
 
@@ -148,8 +150,26 @@ fuzz: $(FUZZ_BIN)
 	    name=$${f#build-fuzz/}; mkdir -p build-fuzz/corpus-$$name; \
 	    echo "fuzz: $$name for $(FUZZ_SECONDS) s"; \
 	    $$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 -timeout=5 \
-	        build-fuzz/corpus-$$name fuzz/corpus/$$name || exit 1; \
+	        -print_final_stats=1 build-fuzz/corpus-$$name \
+	        fuzz/corpus/$$name > build-fuzz/$$name.log 2>&1; rc=$$?; \
+	    grep -E '^stat::(number_of_executed_units|peak_rss_mb)' \
+	        build-fuzz/$$name.log; \
+	    if [ $$rc -ne 0 ]; then tail -n 40 build-fuzz/$$name.log; exit 1; fi; \
 	done
+
+# The seed corpora replayed as ordinary tests: each fuzz target built with
+# gcc, ASan and UBSan, linked with fuzz/replay.c instead of libFuzzer.
+FUZZ_NAMES = $(FUZZ_SRC:fuzz/%.c=%)
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/stories.h $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CORE_CFLAGS) $(LDFLAGS_SAN) -o $@ $(filter %.c %.o,$^) $(CORE_LIBS)
+
+fuzz-replay:
+	@$(MAKE) --no-print-directory BUILD=build-san SAN=1 OPTFLAGS='-O1 -g' \
+	    $(FUZZ_NAMES:%=build-san/fuzz/%)
+	@for n in $(FUZZ_NAMES); do \
+	    build-san/fuzz/$$n fuzz/corpus/$$n || exit 1; \
+	done; echo "fuzz-replay: $(words $(FUZZ_NAMES)) targets clean"
 
 # The README screenshot, from the demo feed at a fixed virtual time.
 screenshot: $(BIN)
