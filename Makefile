@@ -45,8 +45,8 @@ IT_BIN = $(IT_SRC:tests/%.c=$(BUILD)/tests/%)
 HTTPD = $(BUILD)/tests/httpd
 
 .PHONY: all deps run check unit san integration check-deps format \
-        format-check check-threads fuzz fuzz-replay screenshot bench clean \
-        install
+        format-check check-threads fuzz fuzz-replay screenshot bench \
+        bench-decode clean install
 
 all: $(BIN)
 
@@ -170,6 +170,14 @@ fuzz-replay:
 	@for n in $(FUZZ_NAMES); do \
 	    build-san/fuzz/$$n fuzz/corpus/$$n || exit 1; \
 	done; echo "fuzz-replay: $(words $(FUZZ_NAMES)) targets clean"
+
+# What decoding costs against the bare parsers, and its peak memory.
+$(BUILD)/bench/bench_decode: bench/bench_decode.c $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CORE_CFLAGS) -o $@ $(filter %.c %.o,$^) $(CORE_LIBS)
+
+bench-decode: $(BUILD)/bench/bench_decode
+	@./$(BUILD)/bench/bench_decode
 
 # The README screenshot, from the demo feed at a fixed virtual time.
 screenshot: $(BIN)

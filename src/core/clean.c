@@ -678,7 +678,8 @@ tag_is_kept(uint32_t cp, uint32_t prev)
 }
 
 /* Filters code points and collapses every run of spaces into one ASCII
- * space, trimming both ends, in one pass over valid UTF-8. */
+ * space, trimming both ends, in one pass over valid UTF-8. Kept text is
+ * copied in runs, not character by character. */
 static void
 filter_chars(const char *s, size_t len, Buf *out)
 {
@@ -686,6 +687,20 @@ filter_chars(const char *s, size_t len, Buf *out)
     uint32_t prev = 0;
     size_t i = 0;
     while (i < len) {
+        /* The common case: a run of printable ASCII other than space. */
+        size_t run = i;
+        while (run < len && (unsigned char)s[run] > 0x20 &&
+               (unsigned char)s[run] < 0x7F)
+            run++;
+        if (run > i) {
+            if (pending_space)
+                buf_append(out, " ", 1);
+            pending_space = false;
+            buf_append(out, s + i, run - i);
+            prev = (unsigned char)s[run - 1];
+            i = run;
+            continue;
+        }
         uint32_t cp;
         size_t n = utf8_decode(s + i, len - i, &cp);
         CharClass cls = classify(cp);
@@ -805,6 +820,43 @@ truncate_display(Buf *b, size_t max_bytes, bool cut)
 
 /* ---- Public ----------------------------------------------------------- */
 
+/* Valid UTF-8 needs no repair (and no copy). */
+static bool
+utf8_valid(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t n = utf8_decode(s + i, len - i, &cp);
+        /* A literal U+FFFD is valid; repair would write it back the same. */
+        if (cp == UTF8_REPLACEMENT &&
+            (n != 3 || memcmp(s + i, REPLACEMENT_UTF8, 3) != 0))
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+/* Printable ASCII with single inner spaces and no markup comes out of
+ * the pipeline as it went in. */
+static bool
+is_plain(const char *s, size_t len)
+{
+    if (len == 0 || s[0] == ' ' || s[len - 1] == ' ')
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c > 0x7E || c == '<' || c == '&' ||
+            (c == ' ' && s[i + 1] == ' '))
+            return false;
+    }
+    return true;
+}
+
 char *
 text_clean(const char *in, size_t in_len, size_t max_bytes)
 {
@@ -814,20 +866,43 @@ text_clean(const char *in, size_t in_len, size_t max_bytes)
         max_bytes = TEXT_MAX_BYTES;
     bool cut = false;
     size_t len = in ? cap_input(in, in_len, &cut) : 0;
-    /* Two buffers take turns as each stage's input and output. */
-    Buf a;
-    Buf b;
-    buf_init(&a);
-    buf_init(&b);
-    repair_utf8(in ? in : "", len, &a);
-    strip_tags(buf_str(&a), a.len, &b);
-    buf_clear(&a);
-    decode_entities(buf_str(&b), b.len, &a);
-    buf_clear(&b);
-    filter_chars(buf_str(&a), a.len, &b);
-    buf_deinit(&a);
-    truncate_display(&b, max_bytes, cut);
-    return buf_steal(&b);
+    if (!cut && len <= max_bytes && is_plain(in, len))
+        return xstrndup(in, len);
+    /* Each stage reads cur and writes the buffer cur is not in; a stage
+     * with nothing to do (no invalid byte, no '<', no '&') is skipped. */
+    Buf bufs[2];
+    buf_init(&bufs[0]);
+    buf_init(&bufs[1]);
+    const char *cur = in ? in : "";
+    size_t cur_len = len;
+    int next = 0;
+    if (!utf8_valid(cur, cur_len)) {
+        repair_utf8(cur, cur_len, &bufs[next]);
+        cur = buf_str(&bufs[next]);
+        cur_len = bufs[next].len;
+        next ^= 1;
+    }
+    if (memchr(cur, '<', cur_len)) {
+        buf_clear(&bufs[next]);
+        strip_tags(cur, cur_len, &bufs[next]);
+        cur = buf_str(&bufs[next]);
+        cur_len = bufs[next].len;
+        next ^= 1;
+    }
+    if (memchr(cur, '&', cur_len)) {
+        buf_clear(&bufs[next]);
+        decode_entities(cur, cur_len, &bufs[next]);
+        cur = buf_str(&bufs[next]);
+        cur_len = bufs[next].len;
+        next ^= 1;
+    }
+    Buf out;
+    buf_init(&out);
+    filter_chars(cur, cur_len, &out);
+    buf_deinit(&bufs[0]);
+    buf_deinit(&bufs[1]);
+    truncate_display(&out, max_bytes, cut);
+    return buf_steal(&out);
 }
 
 /* ---- Feed-specific cleanup -------------------------------------------- */
@@ -1114,28 +1189,35 @@ ends_with(const char *s, size_t len, const char *suffix)
     return len >= n && memcmp(s + len - n, suffix, n) == 0;
 }
 
-char *
-text_strip_truncation(const char *s)
+size_t
+text_truncation_start(const char *s, size_t len)
 {
-    if (!s)
-        return xstrdup("");
-    size_t len = trim_end(s, strlen(s));
+    size_t full = len;
+    len = trim_end(s, len);
     /* Read "[+1234 chars]" backwards; the '+' is NewsAPI's, GNews omits
      * it. */
     if (!ends_with(s, len, " chars]"))
-        return xstrdup(s);
+        return full;
     size_t e = len - 7;
     size_t digits_end = e;
     while (e > 0 && is_ascii_digit((unsigned char)s[e - 1]))
         e--;
     if (e == digits_end)
-        return xstrdup(s);
+        return full;
     if (e > 0 && s[e - 1] == '+')
         e--;
     if (e == 0 || s[e - 1] != '[')
-        return xstrdup(s);
+        return full;
     e = trim_end(s, e - 1);
     if (ends_with(s, e, ELLIPSIS) || ends_with(s, e, "..."))
         e -= 3;
-    return xstrndup(s, trim_end(s, e));
+    return trim_end(s, e);
+}
+
+char *
+text_strip_truncation(const char *s)
+{
+    if (!s)
+        return xstrdup("");
+    return xstrndup(s, text_truncation_start(s, strlen(s)));
 }

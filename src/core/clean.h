@@ -77,6 +77,9 @@ char *text_truncate(const char *s, size_t max_bytes);
  * owns the result; s NULL gives "".
  */
 char *text_strip_truncation(const char *s);
+/* The same as a length: how much of s[0..len) comes before the marker
+ * (len when there is none). */
+size_t text_truncation_start(const char *s, size_t len);
 
 /*
  * Decodes one code point at s (len >= 1 bytes available). Returns the bytes

@@ -3,6 +3,7 @@
  * feed.h. feedjson.c and feedxml.c find each item's raw fields;
  * feed_add_item() below turns them into a clean Story.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,11 +187,10 @@ make_title(const FeedDecoder *d, const char *raw, bool from_body,
 static char *
 make_summary(const char *raw, const char *title, bool from_body)
 {
-    char *c = clean_or_null(raw, TEXT_MAX_BYTES);
-    if (!c)
+    char *s = clean_or_null(raw, TEXT_MAX_BYTES);
+    if (!s)
         return NULL;
-    char *s = text_strip_truncation(c);
-    free(c);
+    s[text_truncation_start(s, strlen(s))] = '\0';
     size_t tlen = strlen(title);
     const char *start = s;
     if (from_body && !strncmp(s, title, tlen))
@@ -201,24 +201,42 @@ make_summary(const char *raw, const char *title, bool from_body)
         free(s);
         return NULL;
     }
-    c = strlen(start) > FEED_SUMMARY_MAX
-            ? text_truncate(start, FEED_SUMMARY_MAX)
-            : xstrdup(start);
+    if (start == s && strlen(s) <= FEED_SUMMARY_MAX)
+        return s;
+    char *c = text_truncate(start, FEED_SUMMARY_MAX);
     free(s);
     return c;
 }
 
+/* Words of raw text outside tags, before any truncation marker: the
+ * reading time needs a count, not a cleaned copy. */
 static int
 reading_minutes(const char *raw)
 {
-    char *c = clean_or_null(raw, TEXT_MAX_BYTES);
-    if (!c)
+    if (!raw || is_placeholder(raw))
         return 0;
-    char *body = text_strip_truncation(c);
-    int min = is_placeholder(body) ? 0 : story_read_minutes(body);
-    free(body);
-    free(c);
-    return min;
+    size_t len = strlen(raw);
+    len = text_truncation_start(raw, len);
+    long words = 0;
+    bool in_word = false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)raw[i];
+        if (c == '<' && i + 1 < len &&
+            (isalpha((unsigned char)raw[i + 1]) || raw[i + 1] == '/' ||
+             raw[i + 1] == '!')) {
+            const char *gt = memchr(raw + i, '>', len - i);
+            if (!gt)
+                break;
+            i = (size_t)(gt - raw);
+            in_word = false; /* tags separate words often enough */
+            continue;
+        }
+        bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        if (!space && !in_word)
+            words++;
+        in_word = !space;
+    }
+    return story_read_minutes_for_words(words);
 }
 
 bool

@@ -48,18 +48,19 @@ is_tracking_param(const char *name, size_t len)
 static void
 append_escaped(Buf *out, const char *s, size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (c == '%' && i + 2 < len && isxdigit((unsigned char)s[i + 1]) &&
-            isxdigit((unsigned char)s[i + 2])) {
-            char esc[3] = {'%', (char)toupper((unsigned char)s[i + 1]),
-                           (char)toupper((unsigned char)s[i + 2])};
-            buf_append(out, esc, 3);
-            i += 2;
-        } else {
-            buf_append(out, &c, 1);
-        }
+    size_t done = 0;
+    for (size_t i = 0; i + 2 < len; i++) {
+        if (s[i] != '%' || !isxdigit((unsigned char)s[i + 1]) ||
+            !isxdigit((unsigned char)s[i + 2]))
+            continue;
+        buf_append(out, s + done, i + 1 - done);
+        char hex[2] = {(char)toupper((unsigned char)s[i + 1]),
+                       (char)toupper((unsigned char)s[i + 2])};
+        buf_append(out, hex, 2);
+        i += 2;
+        done = i + 1;
     }
+    buf_append(out, s + done, len - done);
 }
 
 static void
@@ -83,15 +84,11 @@ append_query(Buf *out, const char *q, size_t len)
     }
 }
 
-char *
-merge_canonical_url(const char *url)
+/* Appends the canonical form of url to *out (see merge.h). */
+static void
+canonical_url(const char *url, Buf *out_buf)
 {
-    Buf out;
-    buf_init(&out);
-    if (!url) {
-        buf_appends(&out, "");
-        return buf_steal(&out);
-    }
+    Buf out = *out_buf;
     while (*url == ' ')
         url++;
     const char *sep = strstr(url, "://");
@@ -99,7 +96,8 @@ merge_canonical_url(const char *url)
                        (sep - url == 5 && !strncasecmp(url, "https", 5)));
     if (!web) {
         buf_appends(&out, url);
-        return buf_steal(&out);
+        *out_buf = out;
+        return;
     }
     bool https = sep - url == 5;
     const char *host = sep + 3;
@@ -143,6 +141,17 @@ merge_canonical_url(const char *url)
         const char *q = rest + strcspn(rest, "?#") + 1;
         append_query(&out, q, strcspn(q, "#"));
     }
+    *out_buf = out;
+}
+
+char *
+merge_canonical_url(const char *url)
+{
+    Buf out;
+    buf_init(&out);
+    buf_appends(&out, "");
+    if (url)
+        canonical_url(url, &out);
     return buf_steal(&out);
 }
 
@@ -235,63 +244,113 @@ keep(const Story *s, int max_age_h, const MergeOpts *o)
     return true;
 }
 
-/* Copies the stories of one list that pass the filters, newest first. */
-static StoryList *
-filtered(const StoryList *list, size_t index, const MergeOpts *o)
+/* A story that passed the filters, by reference until it is kept. */
+typedef struct Entry {
+    const Story *s;
+    int64_t when; /* its date, or STORY_NO_TIME when unknown or implausible */
+} Entry;
+
+static void
+sort_entries(Entry *a, Entry *tmp, size_t n)
 {
-    StoryList *out = story_list_new();
+    if (n < 2)
+        return;
+    size_t half = n / 2;
+    sort_entries(a, tmp, half);
+    sort_entries(a + half, tmp, n - half);
+    size_t i = 0, j = half, k = 0;
+    while (i < half && j < n)
+        tmp[k++] = a[j].when > a[i].when ? a[j++] : a[i++]; /* stable */
+    while (i < half)
+        tmp[k++] = a[i++];
+    while (j < n)
+        tmp[k++] = a[j++];
+    memcpy(a, tmp, n * sizeof(Entry));
+}
+
+/* Appends the stories of one list that pass the filters to *all. */
+static void
+collect(const StoryList *list, size_t index, const MergeOpts *o, Entry *all,
+        size_t *count)
+{
     int age = index < MERGE_MAX_LISTS && o->list_max_age_h[index]
                   ? o->list_max_age_h[index]
                   : o->max_age_h;
     for (size_t j = 0; list && j < list->count; j++) {
-        if (!keep(&list->items[j], age, o))
+        const Story *s = &list->items[j];
+        if (!keep(s, age, o))
             continue;
-        Story c;
-        story_copy(&c, &list->items[j]);
+        int64_t when = s->published_s;
         /* A date over a day ahead is bad data: unknown, not "newest". */
-        if (c.published_s != STORY_NO_TIME &&
-            !time_is_plausible(c.published_s, o->now_s) &&
-            c.published_s > o->now_s)
-            c.published_s = STORY_NO_TIME;
-        story_list_push(out, &c);
+        if (when != STORY_NO_TIME && when > o->now_s &&
+            !time_is_plausible(when, o->now_s))
+            when = STORY_NO_TIME;
+        all[(*count)++] = (Entry){s, when};
     }
-    story_list_sort_newest(out);
-    return out;
 }
 
-/* Moves every story into one list in display order; frees the parts. */
-static StoryList *
-ordered(StoryList **parts, size_t n, MergeOrder order)
+/* Every story that passed, in display order (caller frees). */
+static Entry *
+ordered(const StoryList *const *lists, size_t n, const MergeOpts *o,
+        size_t *count)
 {
-    StoryList *all = story_list_new();
-    if (order == MERGE_ROUND_ROBIN) {
-        for (size_t round = 0;; round++) {
-            bool any = false;
-            for (size_t i = 0; i < n; i++) {
-                if (round < parts[i]->count) {
-                    story_list_push(all, &parts[i]->items[round]);
-                    any = true;
-                }
-            }
-            if (!any)
-                break;
-        }
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            for (size_t j = 0; j < parts[i]->count; j++)
-                story_list_push(all, &parts[i]->items[j]);
-        }
-        story_list_sort_newest(all);
-    }
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += lists[i] ? lists[i]->count : 0;
+    Entry *all = xmalloc((total + 1) * sizeof(Entry));
+    Entry *tmp = xmalloc((total + 1) * sizeof(Entry));
+    size_t *start = xcalloc(n + 1, sizeof(size_t));
+    *count = 0;
     for (size_t i = 0; i < n; i++) {
-        parts[i]->count = 0; /* moved out */
-        story_list_free(parts[i]);
+        start[i] = *count;
+        collect(lists[i], i, o, all, count);
+        /* Each feed newest first, for round-robin. */
+        sort_entries(all + start[i], tmp, *count - start[i]);
     }
+    start[n] = *count;
+    if (o->order == MERGE_ROUND_ROBIN) {
+        size_t k = 0;
+        for (size_t round = 0; k < *count; round++) {
+            for (size_t i = 0; i < n; i++) {
+                if (start[i] + round < start[i + 1])
+                    tmp[k++] = all[start[i] + round];
+            }
+        }
+        memcpy(all, tmp, *count * sizeof(Entry));
+    } else {
+        sort_entries(all, tmp, *count);
+    }
+    free(start);
+    free(tmp);
     return all;
 }
 
 /* ---- Duplicates ------------------------------------------------------------
  */
+
+/* A fast 64-bit hash for the duplicate keys, which never leave one merge
+ * (stable ids use util_hash64): eight bytes per multiply. */
+static uint64_t
+key_hash(const void *data, size_t len, uint64_t seed)
+{
+    const unsigned char *p = data;
+    uint64_t h = seed * 0x9E3779B97F4A7C15ULL ^ len;
+    while (len >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+        h ^= h >> 32;
+        p += 8;
+        len -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p, len);
+    h = (h ^ w) * 0xC4CEB9FE1A85EC53ULL;
+    h ^= h >> 29;
+    return h;
+}
+
+#define TITLE_KEY_MAX_BYTES 512
 
 /* Key for title comparison: letters and digits only, ASCII and Latin-1
  * letters folded to lower case; punctuation of every script dropped.
@@ -299,29 +358,32 @@ ordered(StoryList **parts, size_t n, MergeOrder order)
 static uint64_t
 title_key(const char *title, size_t *len)
 {
-    uint64_t h = util_hash64("", 0, 3);
+    char key[TITLE_KEY_MAX_BYTES];
     size_t n = strlen(title);
+    size_t k = 0;
     size_t i = 0;
-    *len = 0;
-    while (i < n) {
-        uint32_t cp;
-        size_t step = utf8_decode(title + i, n - i, &cp);
-        i += step;
-        bool punct = (cp >= 0x80 && cp <= 0xBF) ||
-                     (cp >= 0x2000 && cp <= 0x206F) ||
-                     (cp >= 0x3000 && cp <= 0x303F) || cp == 0xD7 || cp == 0xF7;
-        if (cp < 0x80 ? !isalnum((int)cp) : punct)
+    while (i < n && k + 4 <= sizeof(key)) {
+        unsigned char c = (unsigned char)title[i];
+        if (c < 0x80) {
+            if (c >= 'A' && c <= 'Z')
+                key[k++] = (char)(c + ('a' - 'A'));
+            else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+                key[k++] = (char)c;
+            i++;
             continue;
-        if (cp < 0x80)
-            cp = (uint32_t)tolower((int)cp);
-        else if (cp >= 0xC0 && cp <= 0xDE)
+        }
+        uint32_t cp;
+        i += utf8_decode(title + i, n - i, &cp);
+        bool punct = cp <= 0xBF || (cp >= 0x2000 && cp <= 0x206F) ||
+                     (cp >= 0x3000 && cp <= 0x303F) || cp == 0xD7 || cp == 0xF7;
+        if (punct)
+            continue;
+        if (cp >= 0xC0 && cp <= 0xDE)
             cp += 0x20;
-        char enc[4];
-        size_t m = utf8_encode(cp, enc);
-        h = util_hash64(enc, m, h);
-        *len += m;
+        k += utf8_encode(cp, key + k);
     }
-    return h;
+    *len = k;
+    return key_hash(key, k, 3);
 }
 
 /* Open-addressing map from a 64-bit key to an output index. */
@@ -382,14 +444,14 @@ keymap_put(KeyMap *m, uint64_t key, size_t value)
 #define KEYS_PER_STORY 3
 
 static size_t
-story_keys(const Story *s, uint64_t keys[KEYS_PER_STORY])
+story_keys(const Story *s, uint64_t keys[KEYS_PER_STORY], Buf *scratch)
 {
     size_t n = 0;
-    keys[n++] = util_hash64(s->id, strlen(s->id), 1) | 1;
+    keys[n++] = key_hash(s->id, strlen(s->id), 1) | 1;
     if (s->url) {
-        char *canon = merge_canonical_url(s->url);
-        keys[n++] = util_hash64(canon, strlen(canon), 2) | 1;
-        free(canon);
+        buf_clear(scratch);
+        canonical_url(s->url, scratch);
+        keys[n++] = key_hash(scratch->data, scratch->len, 2) | 1;
     }
     size_t len;
     uint64_t t = title_key(s->title, &len);
@@ -418,12 +480,11 @@ credits(const char *list, const char *source)
 /* The duplicate dup folds into kept: its source is credited, and what
  * kept lacks it may give. */
 static void
-fold(Story *kept, Story *dup)
+fold(Story *kept, const Story *dup)
 {
     if (dup->source && *dup->source) {
         if (!kept->source) {
-            kept->source = dup->source;
-            dup->source = NULL;
+            kept->source = xstrdup(dup->source);
         } else if (!credits(kept->source, dup->source)) {
             size_t names = 1;
             for (const char *p = kept->source;
@@ -439,15 +500,12 @@ fold(Story *kept, Story *dup)
         }
     }
     kept->priority = MAX(kept->priority, dup->priority);
-    char **fill[][2] = {{&kept->summary, &dup->summary},
-                        {&kept->image, &dup->image},
-                        {&kept->url, &dup->url}};
-    for (size_t i = 0; i < ARRAY_LEN(fill); i++) {
-        if (!*fill[i][0]) {
-            *fill[i][0] = *fill[i][1];
-            *fill[i][1] = NULL;
-        }
-    }
+    if (!kept->summary)
+        kept->summary = xstrdup(dup->summary);
+    if (!kept->image)
+        kept->image = xstrdup(dup->image);
+    if (!kept->url)
+        kept->url = xstrdup(dup->url);
     if (!kept->read_min)
         kept->read_min = dup->read_min;
 }
@@ -455,20 +513,18 @@ fold(Story *kept, Story *dup)
 StoryList *
 merge_lists(const StoryList *const *lists, size_t n, const MergeOpts *opts)
 {
-    StoryList **parts = xcalloc(n + 1, sizeof(StoryList *));
-    for (size_t i = 0; i < n; i++)
-        parts[i] = filtered(lists[i], i, opts);
-    StoryList *all = ordered(parts, n, opts->order);
-    free(parts);
-
+    size_t count;
+    Entry *all = ordered(lists, n, opts, &count);
     KeyMap seen;
-    keymap_init(&seen, all->count * KEYS_PER_STORY + 1);
+    keymap_init(&seen, count * KEYS_PER_STORY + 1);
+    Buf scratch;
+    buf_init(&scratch);
     StoryList *out = story_list_new();
     size_t cap = opts->max_stories > 0 ? (size_t)opts->max_stories : SIZE_MAX;
-    for (size_t i = 0; i < all->count; i++) {
-        Story *s = &all->items[i];
+    for (size_t i = 0; i < count; i++) {
+        const Story *s = all[i].s;
         uint64_t keys[KEYS_PER_STORY];
-        size_t nkeys = story_keys(s, keys);
+        size_t nkeys = story_keys(s, keys, &scratch);
         size_t at;
         bool dup = false;
         for (size_t k = 0; k < nkeys && !dup; k++)
@@ -484,9 +540,14 @@ merge_lists(const StoryList *const *lists, size_t n, const MergeOpts *opts)
             continue;
         for (size_t k = 0; k < nkeys; k++)
             keymap_put(&seen, keys[k], out->count);
-        story_list_push(out, s);
+        /* Copied only now: the stories past the cap never are. */
+        Story c;
+        story_copy(&c, s);
+        c.published_s = all[i].when;
+        story_list_push(out, &c);
     }
     keymap_deinit(&seen);
-    story_list_free(all);
+    buf_deinit(&scratch);
+    free(all);
     return out;
 }

@@ -145,7 +145,13 @@ story_read_minutes(const char *text)
             words++;
         in_word = !space;
     }
-    if (words == 0)
+    return story_read_minutes_for_words(words);
+}
+
+int
+story_read_minutes_for_words(long words)
+{
+    if (words <= 0)
         return 0;
     /* 238 words a minute (adult silent reading of non-fiction, Brysbaert
      * 2019), rounded to the nearest minute, at least one. */

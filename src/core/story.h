@@ -53,5 +53,7 @@ void story_list_sort_newest(StoryList *list);
 /* Reading time at 238 words per minute, rounded, at least 1 for any
  * text; 0 for none. */
 int story_read_minutes(const char *text);
+/* The same from a word count. */
+int story_read_minutes_for_words(long words);
 
 #endif
