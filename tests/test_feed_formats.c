@@ -717,6 +717,25 @@ test_body_cap(void **state)
 }
 
 static void
+test_source_label_is_cleaned(void **state)
+{
+    (void)state;
+    /* The label comes from the config file, not the feed, and is still
+     * untrusted text: invalid UTF-8 repaired, markup and controls gone. */
+    FeedDecodeOpts opts = {.feed_name = "f",
+                           .source_override = "  <b>Wire</b>\x01 Desk\xFF  "};
+    StoryList *l = decode_opts("gnews-ok.json", &opts);
+    for (size_t i = 0; i < l->count; i++)
+        assert_string_equal(l->items[i].source, "Wire Desk\xEF\xBF\xBD");
+    story_list_free(l);
+    /* A label that cleans to nothing leaves the feed's own names. */
+    opts.source_override = "<br>";
+    l = decode_opts("gnews-ok.json", &opts);
+    assert_string_equal(l->items[0].source, "Energy Example");
+    story_list_free(l);
+}
+
+static void
 test_max_stories_option(void **state)
 {
     (void)state;
@@ -749,6 +768,7 @@ main(void)
         cmocka_unit_test(test_api_errors),
         cmocka_unit_test(test_http_error_bodies),
         cmocka_unit_test(test_body_cap),
+        cmocka_unit_test(test_source_label_is_cleaned),
         cmocka_unit_test(test_max_stories_option),
     };
     return cmocka_run_group_tests_name("feed_formats", tests, NULL, NULL);

@@ -163,9 +163,8 @@ make_title(const FeedDecoder *d, const char *raw, bool from_body,
         bare = text_strip_source_suffix(title, *publisher);
     }
     free(title);
-    const char *override = d->opts->source_override;
-    if (override && *override) {
-        title = text_strip_source_suffix(bare, override);
+    if (d->source) {
+        title = text_strip_source_suffix(bare, d->source);
         free(bare);
         bare = title;
     }
@@ -276,9 +275,8 @@ feed_add_item(FeedDecoder *d, const FeedItem *it)
     s.published_s = item_date(d, it->published, it->published_s, STORY_NO_TIME);
     s.expires_s = item_date(d, it->expires, it->expires_s, 0);
     s.priority = it->priority < 0 ? 0 : MIN(it->priority, 9);
-    const char *override = d->opts->source_override;
-    if (override && *override) {
-        s.source = xstrdup(override);
+    if (d->source) {
+        s.source = xstrdup(d->source);
         free(publisher);
     } else {
         s.source = publisher;
@@ -385,6 +383,8 @@ feed_decode(const char *body, size_t len, const FeedDecodeOpts *opts,
         return -1;
     }
     d.list = story_list_new();
+    /* The label comes from the config file: cleaned like feed text. */
+    d.source = clean_or_null(opts->source_override, FEED_SOURCE_MAX);
     int rc;
     if (looks_like_markup(body, len, start)) {
         if (opts->format != FEED_FORMAT_AUTO && !is_xml_format(opts->format)) {
@@ -405,6 +405,7 @@ feed_decode(const char *body, size_t len, const FeedDecodeOpts *opts,
         rc = feedjson_decode(&d, body + start, len - start, opts->format, err,
                              errlen);
     }
+    free(d.source);
     if (rc == 0 && d.list->count == 0) {
         no_stories(&d, err, errlen);
         rc = -1;

@@ -31,6 +31,7 @@ typedef struct FeedItem {
 typedef struct FeedDecoder {
     const FeedDecodeOpts *opts;
     const char *name; /* the feed's name for messages, never NULL */
+    char *source;     /* the configured label, cleaned; NULL if none */
     StoryList *list;
     size_t max_stories;
     int32_t zone_offset_s;   /* for dates without a zone */
