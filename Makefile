@@ -9,7 +9,7 @@ include config.mk
 BUILD ?= build
 SAN ?=
 
-CORE_PKGS = libcjson inih
+CORE_PKGS = libcjson inih libxml-2.0
 PLATFORM_PKGS = sdl2 SDL2_ttf SDL2_image libcurl
 TEST_PKGS = cmocka
 # Text: bidi levels in core, fallback fonts found through fontconfig.
@@ -19,7 +19,7 @@ PLATFORM_PKGS += fontconfig
 # Debian packages: what `make deps` installs when missing.
 DEB_PACKAGES = make gcc libc6-dev pkg-config \
                libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev \
-               libcurl4-openssl-dev libcjson-dev libinih-dev libcmocka-dev \
+               libcurl4-openssl-dev libcjson-dev libinih-dev libcmocka-dev libxml2-dev \
                clang-format
 # Bidi and font fallback; the Noto fonts cover the scripts the tests draw.
 DEB_PACKAGES += libfribidi-dev libfontconfig-dev fonts-noto-core fonts-noto-cjk
@@ -50,7 +50,8 @@ IT_BIN = $(IT_SRC:tests/%.c=$(BUILD)/tests/%)
 HTTPD = $(BUILD)/tests/httpd
 
 .PHONY: all deps run check unit san integration check-deps format \
-        format-check check-threads fuzz golden screenshot bench clean install
+        format-check check-threads fuzz fuzz-replay golden screenshot bench \
+        bench-decode clean install
 
 all: $(BIN)
 
@@ -118,7 +119,7 @@ check-deps:
 	else echo "check-deps: src/core is free of SDL and libcurl"; fi
 
 FORMAT_FILES = $(wildcard src/*.c src/core/*.[ch] src/platform/*.[ch] \
-                          tests/*.[ch] fuzz/*.c bench/*.c)
+                          tests/*.[ch] fuzz/*.[ch] bench/*.c)
 format:
 	clang-format -i $(FORMAT_FILES)
 
@@ -129,6 +130,7 @@ format-check:
 check: all check-deps format-check
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory san
+	@$(MAKE) --no-print-directory fuzz-replay
 	@$(MAKE) --no-print-directory check-threads
 	@$(MAKE) --no-print-directory integration
 
@@ -153,12 +155,38 @@ fuzz: $(FUZZ_BIN)
 	    name=$${f#build-fuzz/}; mkdir -p build-fuzz/corpus-$$name; \
 	    echo "fuzz: $$name for $(FUZZ_SECONDS) s"; \
 	    $$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 -timeout=5 \
-	        build-fuzz/corpus-$$name fuzz/corpus/$$name || exit 1; \
+	        -print_final_stats=1 build-fuzz/corpus-$$name \
+	        fuzz/corpus/$$name > build-fuzz/$$name.log 2>&1; rc=$$?; \
+	    grep -E '^stat::(number_of_executed_units|peak_rss_mb)' \
+	        build-fuzz/$$name.log; \
+	    if [ $$rc -ne 0 ]; then tail -n 40 build-fuzz/$$name.log; exit 1; fi; \
 	done
 
 # Rewrites the golden frames in tests/golden after a deliberate change.
 golden: $(BIN) $(BUILD)/tests/it_golden
 	UPDATE_GOLDEN=1 NEWSWIRE_BIN=$(BIN) ./$(BUILD)/tests/it_golden
+
+# The seed corpora replayed as ordinary tests: each fuzz target built with
+# gcc, ASan and UBSan, linked with fuzz/replay.c instead of libFuzzer.
+FUZZ_NAMES = $(FUZZ_SRC:fuzz/%.c=%)
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/stories.h $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CORE_CFLAGS) $(LDFLAGS_SAN) -o $@ $(filter %.c %.o,$^) $(CORE_LIBS)
+
+fuzz-replay:
+	@$(MAKE) --no-print-directory BUILD=build-san SAN=1 OPTFLAGS='-O1 -g' \
+	    $(FUZZ_NAMES:%=build-san/fuzz/%)
+	@for n in $(FUZZ_NAMES); do \
+	    build-san/fuzz/$$n fuzz/corpus/$$n || exit 1; \
+	done; echo "fuzz-replay: $(words $(FUZZ_NAMES)) targets clean"
+
+# What decoding costs against the bare parsers, and its peak memory.
+$(BUILD)/bench/bench_decode: bench/bench_decode.c $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CORE_CFLAGS) -o $@ $(filter %.c %.o,$^) $(CORE_LIBS)
+
+bench-decode: $(BUILD)/bench/bench_decode
+	@./$(BUILD)/bench/bench_decode
 
 # The README screenshot, from the demo feed at a fixed virtual time.
 screenshot: $(BIN)

@@ -9,9 +9,8 @@
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc/core \
  *       src/core/util.c src/core/clean.c fuzz/fuzz_clean.c
  *
- * With -DFUZZ_REPLAY_MAIN (and no -fsanitize=fuzzer) it builds a replay
- * driver instead: each file argument, or every file in a directory argument,
- * is fed to the target once.
+ * Linked with fuzz/replay.c instead of -fsanitize=fuzzer, it replays saved
+ * inputs as an ordinary test (make fuzz-replay).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -137,86 +136,3 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(out);
     return 0;
 }
-
-#ifdef FUZZ_REPLAY_MAIN
-#include <dirent.h>
-#include <stdio.h>
-#include <sys/stat.h>
-
-static int
-replay_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        return -1;
-    }
-    Buf b;
-    buf_init(&b);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
-    int failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        perror(path);
-        buf_deinit(&b);
-        return -1;
-    }
-    /* A copy of exactly the file's size, so ASan sees any overread. */
-    uint8_t *data = xmalloc(b.len);
-    memcpy(data, b.data ? b.data : "", b.len);
-    LLVMFuzzerTestOneInput(data, b.len);
-    free(data);
-    buf_deinit(&b);
-    return 0;
-}
-
-static int
-replay_dir(const char *path, size_t *count)
-{
-    DIR *dir = opendir(path);
-    if (!dir) {
-        perror(path);
-        return -1;
-    }
-    int rc = 0;
-    struct dirent *e;
-    while ((e = readdir(dir)) != NULL) {
-        char *child = xasprintf("%s/%s", path, e->d_name);
-        struct stat st;
-        if (stat(child, &st) == 0 && S_ISREG(st.st_mode)) {
-            if (replay_file(child) == 0)
-                (*count)++;
-            else
-                rc = -1;
-        }
-        free(child);
-    }
-    closedir(dir);
-    return rc;
-}
-
-int
-main(int argc, char **argv)
-{
-    size_t count = 0;
-    int rc = 0;
-    for (int i = 1; i < argc; i++) {
-        struct stat st;
-        if (stat(argv[i], &st) != 0) {
-            perror(argv[i]);
-            rc = 1;
-        } else if (S_ISDIR(st.st_mode)) {
-            rc |= replay_dir(argv[i], &count) != 0;
-        } else if (replay_file(argv[i]) == 0) {
-            count++;
-        } else {
-            rc = 1;
-        }
-    }
-    fprintf(stderr, "fuzz_clean: replayed %zu inputs\n", count);
-    return rc;
-}
-#endif

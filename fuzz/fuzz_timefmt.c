@@ -10,18 +10,13 @@
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc/core \
  *       src/core/util.c src/core/timefmt.c fuzz/fuzz_timefmt.c
  *
- * With -DFUZZ_REPLAY_MAIN (and without -fsanitize=fuzzer) it builds a replay
- * driver instead: each file named on the command line, or every regular file
- * in a directory argument, is run through the same entry point.
+ * Linked with fuzz/replay.c instead of -fsanitize=fuzzer, it replays saved
+ * inputs as an ordinary test (make fuzz-replay).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef FUZZ_REPLAY_MAIN
-#include <dirent.h>
-#include <sys/stat.h>
-#endif
 
 #include "timefmt.h"
 #include "util.h"
@@ -88,80 +83,3 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(s);
     return 0;
 }
-
-#ifdef FUZZ_REPLAY_MAIN
-static int
-replay_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        return 1;
-    }
-
-    Buf b;
-    buf_init(&b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_append(&b, chunk, n);
-    int failed = ferror(f) != 0;
-    fclose(f);
-    if (failed) {
-        perror(path);
-    } else {
-        LLVMFuzzerTestOneInput((const uint8_t *)b.data, b.len);
-    }
-    buf_deinit(&b);
-    return failed;
-}
-
-static int
-replay_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d) {
-        perror(dir);
-        return 1;
-    }
-
-    int failed = 0;
-    int count = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char *path = xasprintf("%s/%s", dir, e->d_name);
-        struct stat st;
-        if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-            failed |= replay_file(path);
-            count++;
-        }
-        free(path);
-    }
-    closedir(d);
-    fprintf(stderr, "%s: %d inputs\n", dir, count);
-    return failed;
-}
-
-int
-main(int argc, char **argv)
-{
-    int failed = 0;
-
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s FILE|DIR...\n", argv[0]);
-        return 2;
-    }
-    for (int i = 1; i < argc; i++) {
-        struct stat st;
-        if (stat(argv[i], &st) != 0) {
-            perror(argv[i]);
-            failed = 1;
-        } else if (S_ISDIR(st.st_mode)) {
-            failed |= replay_dir(argv[i]);
-        } else {
-            failed |= replay_file(argv[i]);
-        }
-    }
-    return failed;
-}
-#endif

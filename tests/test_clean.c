@@ -445,6 +445,108 @@ test_newsapi_article(void **state)
     free(clean);
 }
 
+static void
+test_strip_domain_suffix(void **state)
+{
+    (void)state;
+    /* A suffix written as a domain matches a source it starts. */
+    check_suffix("Coastal path closed - BBC.com", "BBC News",
+                 "Coastal path closed");
+    check_suffix("Rail link opens - www.bbc.co.uk", "BBC", "Rail link opens");
+    check_suffix("Flights resume - Newsonair.gov.in", "News On AIR",
+                 "Flights resume");
+    /* Too short to tell, or another name: kept. */
+    check_suffix("Title - ab.com", "Abc News", "Title - ab.com");
+    check_suffix("Title - cnn.com", "BBC News", "Title - cnn.com");
+    check_suffix("Version - 2.0", "2 News", "Version - 2.0");
+    check_suffix("Merger - Reuters Breakingviews", "Reuters",
+                 "Merger - Reuters Breakingviews");
+}
+
+static void
+check_split(const char *title, const char *want_title,
+            const char *want_publisher)
+{
+    char *publisher = (char *)1;
+    char *got = text_split_publisher(title, &publisher);
+    assert_string_equal(got, want_title);
+    if (!want_publisher)
+        assert_null(publisher);
+    else
+        assert_string_equal(publisher, want_publisher);
+    free(got);
+    free(publisher);
+}
+
+static void
+test_split_publisher(void **state)
+{
+    (void)state;
+    check_split("Rail strike called off - Valley Courier",
+                "Rail strike called off", "Valley Courier");
+    check_split("Rates held | Financial Times ", "Rates held",
+                "Financial Times");
+    check_split("Arsenal 2 - 1 Chelsea", "Arsenal 2 - 1 Chelsea", NULL);
+    check_split("No suffix at all", "No suffix at all", NULL);
+    check_split(" - Only a name", " - Only a name", NULL);
+    check_split("Too many words - this is a whole clause of the headline here",
+                "Too many words - this is a whole clause of the headline here",
+                NULL);
+    char *p = (char *)1;
+    char *t = text_split_publisher(NULL, &p);
+    assert_string_equal(t, "");
+    assert_null(p);
+    free(t);
+    assert_true(text_is_aggregator("Google News"));
+    assert_true(text_is_aggregator("google-news"));
+    assert_true(text_is_aggregator("Yahoo News"));
+    assert_false(text_is_aggregator("BBC News"));
+    assert_false(text_is_aggregator(NULL));
+}
+
+static void
+check_sentence(const char *in, const char *want)
+{
+    char *got = text_first_sentence(in);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void
+test_first_sentence(void **state)
+{
+    (void)state;
+    check_sentence("Weather warning: high winds after 16:00. More later.",
+                   "Weather warning: high winds after 16:00.");
+    check_sentence("U.S. markets fall as Dr. Smith warns. Analysts disagree.",
+                   "U.S. markets fall as Dr. Smith warns.");
+    check_sentence("Is it over? Nobody knows yet.",
+                   "Is it over? Nobody knows yet.");
+    check_sentence("Fire at the old mill! Crews attend.",
+                   "Fire at the old mill!");
+    check_sentence("No full stop here", "No full stop here");
+    check_sentence("Ends with one.", "Ends with one.");
+    check_sentence("", "");
+    char *n = text_first_sentence(NULL);
+    assert_string_equal(n, "");
+    free(n);
+}
+
+static void
+test_text_truncate(void **state)
+{
+    (void)state;
+    char *t = text_truncate("one two three four five", 16);
+    assert_string_equal(t, "one two three\xE2\x80\xA6");
+    free(t);
+    t = text_truncate("short", 15);
+    assert_string_equal(t, "short");
+    free(t);
+    t = text_truncate(NULL, 4);
+    assert_string_equal(t, "");
+    free(t);
+}
+
 int
 main(void)
 {
@@ -460,6 +562,10 @@ main(void)
         cmocka_unit_test(test_truncate),
         cmocka_unit_test(test_hostile_sizes),
         cmocka_unit_test(test_strip_source_suffix),
+        cmocka_unit_test(test_strip_domain_suffix),
+        cmocka_unit_test(test_split_publisher),
+        cmocka_unit_test(test_first_sentence),
+        cmocka_unit_test(test_text_truncate),
         cmocka_unit_test(test_strip_truncation),
         cmocka_unit_test(test_newsapi_article),
     };

@@ -22,7 +22,7 @@
 #define SYNTAX_MSG                                                             \
     "syntax error (expected [section], key = value, or a # comment)"
 
-/* Config is ~20 KB: keep it off the test's stack. */
+/* Config is ~110 KB: keep it off the test's stack. */
 static Config *
 new_defaults(void)
 {
@@ -113,7 +113,7 @@ test_defaults(void **state)
     assert_int_equal(cfg->feed_count, 0);
     assert_int_equal(cfg->fetch_interval_s, 300);
     assert_int_equal(cfg->fetch_timeout_s, 20);
-    assert_int_equal(cfg->fetch_max_kb, 4096);
+    assert_int_equal(cfg->fetch_max_kb, 8192);
     assert_int_equal(cfg->width, 1280);
     assert_int_equal(cfg->height, 720);
     assert_false(cfg->fullscreen);
@@ -689,9 +689,10 @@ test_feed_sections(void **state)
     expect_error("[feed.bbc]\nurl = https:/x\n",
                  NAME ":2: feed.bbc.url: 'https:/x' must start with "
                       "https://, http:// or file://");
-    expect_error("[feed.bbc]\nformat = rss\n",
-                 NAME ":2: feed.bbc.format: 'rss' is not one of auto, "
-                      "newsapi, jsonfeed");
+    expect_error("[feed.bbc]\nformat = xml\n",
+                 NAME ":2: feed.bbc.format: 'xml' is not one of auto, "
+                      "newsapi, jsonfeed, gnews, guardian, nyt, rss, atom, "
+                      "map");
     expect_error("[feed.bbc]\ninterval_s = 9\n",
                  NAME ":2: feed.bbc.interval_s: '9' must be 10 to 86400");
     expect_error("[feed.bbc]\ninterval_s = 86401\n",
@@ -700,7 +701,9 @@ test_feed_sections(void **state)
                  NAME ":2: feed.bbc.interval_s: 'soon' must be 10 to 86400");
     expect_error("[feed.bbc]\nurl = https://x/\ncolour = red\n",
                  NAME ":3: unknown key 'colour' in [feed.bbc] (known: url, "
-                      "source, format, interval_s)");
+                      "source, format, interval_s, max_age_h, zone, and the "
+                      "mapping keys items, id, title, summary, body, link, "
+                      "image, publisher, published, priority, expires)");
     expect_error("[feed.]\nurl = https://x/\n",
                  NAME ":2: feed name must be 1 to 63 bytes");
 
@@ -1037,6 +1040,141 @@ test_example_config_shows_defaults(void **state)
     free(def);
 }
 
+static void
+test_feed_formats_and_limits(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"auto",  "newsapi",  "jsonfeed",
+                                        "gnews", "guardian", "nyt",
+                                        "rss",   "atom",     "map"};
+    for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+        assert_string_equal(config_format_name((FeedFormat)i), names[i]);
+        char *text =
+            xasprintf("[feed.f]\nurl = https://x/\nformat = %s\n%s", names[i],
+                      i == FEED_FORMAT_MAP ? "title = /t\n" : "");
+        Config *cfg = load_ok(text);
+        assert_int_equal(cfg->feeds[0].format, (FeedFormat)i);
+        char err[256];
+        assert_int_equal(config_validate(cfg, err, sizeof(err)), 0);
+        free(cfg);
+        free(text);
+    }
+    Config *cfg = load_ok("[feed.f]\nurl = https://x/\nformat = RSS\n"
+                          "max_age_h = 12\nzone = +05:30\n");
+    assert_int_equal(cfg->feeds[0].format, FEED_FORMAT_RSS);
+    assert_int_equal(cfg->feeds[0].max_age_h, 12);
+    assert_string_equal(cfg->feeds[0].zone, "+05:30");
+    free(cfg);
+    expect_error("[feed.f]\nmax_age_h = -1\n",
+                 NAME ":2: feed.f.max_age_h: '-1' must be 0 to 876000");
+    expect_error("[feed.f]\nzone = Asia/Kolkata\n",
+                 NAME ":2: feed.f.zone: 'Asia/Kolkata' is not a zone (UTC, "
+                      "GMT, EST, +05:30, -0800, ...)");
+}
+
+static void
+test_mapping_keys(void **state)
+{
+    (void)state;
+    Config *cfg = load_ok("[feed.city]\nurl = https://x/\nformat = map\n"
+                          "items = /data/articles\n"
+                          "title = /headline/en | /title |/t~1x\n"
+                          "publisher = $/meta/publisher | /by/0\n"
+                          "image = /media\n");
+    const FeedConf *f = &cfg->feeds[0];
+    assert_string_equal(f->map[MAP_ITEMS], "/data/articles");
+    assert_string_equal(f->map[MAP_TITLE], "/headline/en | /title |/t~1x");
+    assert_string_equal(f->map[MAP_PUBLISHER], "$/meta/publisher | /by/0");
+    assert_string_equal(f->map[MAP_LINK], "");
+    assert_true(config_feed_has_map(f));
+    char err[512];
+    assert_int_equal(config_validate(cfg, err, sizeof(err)), 0);
+    free(cfg);
+    for (int i = 0; i < MAP_FIELD_COUNT; i++)
+        assert_string_not_equal(config_map_key((MapField)i), "?");
+    assert_string_equal(config_map_key(MAP_PUBLISHED), "published");
+    assert_string_equal(config_map_key(MAP_FIELD_COUNT), "?");
+
+    expect_error("[feed.m]\ntitle = headline\n",
+                 NAME ":2: feed.m.title: 'headline' is not a JSON Pointer (it "
+                      "must start with / or $/)");
+    expect_error("[feed.m]\ntitle = /a~2b\n",
+                 NAME ":2: feed.m.title: '~2' is not an escape (use ~0 for ~ "
+                      "and ~1 for /)");
+    expect_error("[feed.m]\ntitle = /a | | /b\n",
+                 NAME ":2: feed.m.title: an empty alternative in '/a | | /b' "
+                      "(write /pointer | /fallback)");
+    expect_error("[feed.m]\ntitle = /a |\n",
+                 NAME ":2: feed.m.title: an empty alternative in '/a |' (write "
+                      "/pointer | /fallback)");
+    expect_error("[feed.m]\nlink = $x\n",
+                 NAME ":2: feed.m.link: 'x' must start with '/'");
+    expect_error("[feed.m]\nid = /1|/2|/3|/4|/5|/6|/7|/8|/9\n",
+                 NAME ":2: feed.m.id: more than 8 alternatives");
+    /* An empty value unsets the key. */
+    cfg = load_ok("[feed.m]\nurl = https://x/\ntitle = /t\ntitle =\n");
+    assert_string_equal(cfg->feeds[0].map[MAP_TITLE], "");
+    assert_false(config_feed_has_map(&cfg->feeds[0]));
+    free(cfg);
+    /* Through --set too. */
+    cfg = new_defaults();
+    assert_int_equal(
+        config_set_override(cfg, "feed.m.summary=/a | /b", err, sizeof(err)),
+        0);
+    assert_string_equal(cfg->feeds[0].map[MAP_SUMMARY], "/a | /b");
+    free(cfg);
+}
+
+static void
+expect_invalid(const char *text, const char *want)
+{
+    Config *cfg = load_ok(text);
+    char err[512] = "";
+    if (config_validate(cfg, err, sizeof(err)) != -1 || strcmp(err, want))
+        fail_msg("\"%s\", want \"%s\"", err, want);
+    free(cfg);
+}
+
+static void
+test_mapping_validation(void **state)
+{
+    (void)state;
+    expect_invalid("[feed.m]\nurl = https://x/\nformat = map\n",
+                   "[feed.m] has format = map but no title (e.g. title = "
+                   "/headline)");
+    expect_invalid("[feed.m]\nurl = https://x/\ntitle = /t\n",
+                   "[feed.m] has mapping keys but format = auto; set format = "
+                   "map, or the preset they adjust (e.g. format = newsapi)");
+    expect_invalid("[feed.m]\nurl = https://x/\nformat = atom\nlink = /l\n",
+                   "[feed.m] has mapping keys, which apply to JSON feeds only, "
+                   "not to format = atom");
+    Config *cfg = load_ok("[feed.m]\nurl = https://x/\nformat = nyt\n"
+                          "image = /multimedia/0/url\n");
+    char err[256];
+    assert_int_equal(config_validate(cfg, err, sizeof(err)), 0);
+    free(cfg);
+}
+
+static void
+test_filter_keys(void **state)
+{
+    (void)state;
+    Config *cfg = new_defaults();
+    assert_int_equal(cfg->merge_order, MERGE_NEWEST);
+    assert_string_equal(cfg->filter_block, "");
+    assert_string_equal(cfg->filter_allow, "");
+    free(cfg);
+    cfg = load_ok("[filter]\norder = Round_Robin\nblock = sport, celeb*\n"
+                  "allow = news\n");
+    assert_int_equal(cfg->merge_order, MERGE_ROUND_ROBIN);
+    assert_string_equal(cfg->filter_block, "sport, celeb*");
+    assert_string_equal(cfg->filter_allow, "news");
+    free(cfg);
+    expect_error("[filter]\norder = random\n",
+                 NAME ":2: filter.order: 'random' is not one of newest, "
+                      "round_robin");
+}
+
 int
 main(void)
 {
@@ -1061,6 +1199,10 @@ main(void)
         cmocka_unit_test(test_add_feed_url),
         cmocka_unit_test(test_add_feed_url_keeps_named_feeds),
         cmocka_unit_test(test_validate),
+        cmocka_unit_test(test_feed_formats_and_limits),
+        cmocka_unit_test(test_mapping_keys),
+        cmocka_unit_test(test_mapping_validation),
+        cmocka_unit_test(test_filter_keys),
         cmocka_unit_test(test_example_config),
         cmocka_unit_test(test_example_config_shows_defaults),
     };

@@ -1,7 +1,9 @@
 /*
  * test_story_merge: Story and StoryList life cycle, sorting and reading
- * time (story.c), and combining feeds into one list (merge.c): order,
- * the three duplicate rules, the age limit and the story cap.
+ * time (story.c), and combining feeds into one list (merge.c): newest
+ * first and round-robin order, the three duplicate rules with credit to
+ * every source, canonical URLs, the age limits (global and per feed),
+ * expiry, keyword filters and the story cap.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "config.h"
 #include "merge.h"
 #include "story.h"
 #include "util.h"
@@ -65,7 +68,8 @@ static StoryList *
 merge2(const StoryList *a, const StoryList *b, int max_stories, int max_age_h)
 {
     const StoryList *lists[] = {a, b};
-    MergeOpts opts = {max_stories, max_age_h, NOW_S};
+    MergeOpts opts = {
+        .max_stories = max_stories, .max_age_h = max_age_h, .now_s = NOW_S};
     return merge_lists(lists, 2, &opts);
 }
 
@@ -310,11 +314,16 @@ test_merge_dedupe_by_url(void **state)
     StoryList *b = story_list_new();
     push(b, "b1", "Railway shut by storm", "https://news/story", NOW_S - 15);
     push(b, "b2", "Also without url", NULL, NOW_S - 25);
-    /* URLs differing only in case are different URLs. */
-    push(b, "b3", "Case differs", "https://NEWS/story", NOW_S - 30);
+    /* The host's case does not matter, the path's does. */
+    push(b, "b3", "Host case differs", "https://NEWS/story", NOW_S - 30);
+    push(b, "b4", "Path case differs", "https://news/Story", NOW_S - 31);
+    /* Nor do tracking parameters, www., the default port, a fragment,
+     * a trailing slash or http against https. */
+    push(b, "b5", "Tracked", "http://www.news:80/story/?utm_source=x#top",
+         NOW_S - 32);
     StoryList *m = merge2(a, b, 100, 0);
     /* Stories without a URL are not duplicates of each other. */
-    assert_ids(m, "a1 a2 b2 b3");
+    assert_ids(m, "a1 a2 b2 b4");
     story_list_free(m);
     story_list_free(a);
     story_list_free(b);
@@ -407,7 +416,7 @@ static void
 test_merge_null_lists(void **state)
 {
     (void)state;
-    MergeOpts opts = {100, 0, NOW_S};
+    MergeOpts opts = {.max_stories = 100, .max_age_h = 0, .now_s = NOW_S};
     StoryList *m = merge_lists(NULL, 0, &opts);
     assert_non_null(m);
     assert_int_equal(m->count, 0);
@@ -430,6 +439,292 @@ test_merge_null_lists(void **state)
     story_list_free(empty);
 }
 
+static void
+push_src(StoryList *list, const char *id, const char *title, const char *url,
+         int64_t published_s, const char *source)
+{
+    Story s = make_story(id, title, url, published_s);
+    s.source = xstrdup(source);
+    story_list_push(list, &s);
+}
+
+static void
+test_sort_is_stable(void **state)
+{
+    (void)state;
+    /* 20,000 stories (a merged list of many feeds) with 10 distinct
+     * times: ties keep their order, undated ones go last. */
+    StoryList *l = story_list_new();
+    for (int i = 0; i < 20000; i++) {
+        char id[16];
+        snprintf(id, sizeof(id), "%d", i);
+        push(l, id, "t", NULL, i % 10 == 9 ? STORY_NO_TIME : NOW_S - i % 10);
+    }
+    story_list_sort_newest(l);
+    for (size_t i = 1; i < l->count; i++) {
+        const Story *a = &l->items[i - 1], *b = &l->items[i];
+        assert_true(a->published_s >= b->published_s);
+        if (a->published_s == b->published_s)
+            assert_true(atoi(a->id) < atoi(b->id));
+    }
+    assert_int_equal(l->items[l->count - 1].published_s, STORY_NO_TIME);
+    story_list_free(l);
+}
+
+static void
+test_merge_round_robin(void **state)
+{
+    (void)state;
+    StoryList *a = story_list_new();
+    push(a, "a1", "Alpha one is the newest", "https://a/1", NOW_S - 1);
+    push(a, "a2", "Alpha two is the next", "https://a/2", NOW_S - 2);
+    push(a, "a3", "Alpha three comes last", "https://a/3", NOW_S - 3);
+    StoryList *b = story_list_new();
+    /* Out of order in the feed: each feed is sorted first. */
+    push(b, "b2", "Bravo two is older", "https://b/2", NOW_S - 200);
+    push(b, "b1", "Bravo one is newer", "https://b/1", NOW_S - 100);
+    StoryList *c = story_list_new();
+    push(c, "c1", "Charlie only has one", "https://c/1", NOW_S - 50);
+    const StoryList *lists[] = {a, NULL, b, c};
+    MergeOpts o = {
+        .max_stories = 100, .now_s = NOW_S, .order = MERGE_ROUND_ROBIN};
+    StoryList *m = merge_lists(lists, 4, &o);
+    assert_ids(m, "a1 b1 c1 a2 b2 a3");
+    story_list_free(m);
+    o.max_stories = 4;
+    m = merge_lists(lists, 4, &o);
+    assert_ids(m, "a1 b1 c1 a2");
+    story_list_free(m);
+    /* Newest first, for comparison. */
+    o.order = MERGE_NEWEST;
+    o.max_stories = 100;
+    m = merge_lists(lists, 4, &o);
+    assert_ids(m, "a1 a2 a3 c1 b1 b2");
+    story_list_free(m);
+    story_list_free(a);
+    story_list_free(b);
+    story_list_free(c);
+}
+
+static void
+test_merge_credits_every_source(void **state)
+{
+    (void)state;
+    StoryList *ap = story_list_new();
+    push_src(ap, "ap1", "Storm closes coastal railway line", "https://ap/1",
+             NOW_S - 10, "AP");
+    StoryList *reuters = story_list_new();
+    Story s = make_story("r1", "Storm closes coastal railway line!",
+                         "https://reuters/1", NOW_S - 20);
+    s.source = xstrdup("Reuters");
+    s.summary = xstrdup("Only Reuters has a summary.");
+    s.image = xstrdup("https://reuters/1.jpg");
+    s.priority = 1;
+    story_list_push(reuters, &s);
+    StoryList *bbc = story_list_new();
+    push_src(bbc, "b1", "STORM CLOSES COASTAL RAILWAY LINE", "https://bbc/1",
+             NOW_S - 30, "BBC News");
+    /* The same source twice is credited once. */
+    push_src(bbc, "b2", "Storm closes coastal railway line",
+             "https://ap/1?utm_source=bbc", NOW_S - 40, "ap");
+    const StoryList *lists[] = {ap, reuters, bbc};
+    MergeOpts o = {.max_stories = 100, .now_s = NOW_S};
+    StoryList *m = merge_lists(lists, 3, &o);
+    assert_int_equal(m->count, 1);
+    const Story *k = &m->items[0];
+    assert_string_equal(k->id, "ap1");
+    assert_string_equal(k->source, "AP" MERGE_SEPARATOR
+                                   "Reuters" MERGE_SEPARATOR "BBC News");
+    assert_string_equal(k->source, "AP \xC2\xB7 Reuters \xC2\xB7 BBC News");
+    /* What the kept copy lacked, a duplicate gave. */
+    assert_string_equal(k->summary, "Only Reuters has a summary.");
+    assert_string_equal(k->image, "https://reuters/1.jpg");
+    assert_int_equal(k->priority, 1);
+    story_list_free(m);
+
+    /* At most MERGE_CREDIT_MAX names. */
+    StoryList *many = story_list_new();
+    const char *names[] = {"One", "Two", "Three", "Four", "Five", "Six"};
+    for (size_t i = 0; i < ARRAY_LEN(names); i++)
+        push_src(many, names[i], "A headline carried by every wire", NULL,
+                 NOW_S - (int64_t)i, names[i]);
+    const StoryList *one[] = {many};
+    m = merge_lists(one, 1, &o);
+    assert_int_equal(m->count, 1);
+    assert_string_equal(m->items[0].source, "One \xC2\xB7 Two \xC2\xB7 Three "
+                                            "\xC2\xB7 Four");
+    story_list_free(m);
+    story_list_free(many);
+    story_list_free(ap);
+    story_list_free(reuters);
+    story_list_free(bbc);
+}
+
+static void
+test_merge_short_titles_are_not_keys(void **state)
+{
+    (void)state;
+    StoryList *a = story_list_new();
+    push(a, "a", "Live", "https://a/live", NOW_S - 1);
+    push(a, "b", "LIVE", "https://b/live", NOW_S - 2);
+    StoryList *m = merge2(a, NULL, 100, 0);
+    assert_ids(m, "a b");
+    story_list_free(m);
+    story_list_free(a);
+}
+
+static void
+check_canonical(const char *url, const char *want)
+{
+    char *got = merge_canonical_url(url);
+    if (strcmp(got, want))
+        fail_msg("%s -> %s, want %s", url, got, want);
+    free(got);
+}
+
+static void
+test_canonical_url(void **state)
+{
+    (void)state;
+    check_canonical("https://example.com/a", "https://example.com/a");
+    check_canonical("HTTP://WWW.Example.COM/Path/?utm_source=x&id=7&"
+                    "utm_medium=y#frag",
+                    "https://example.com/Path?id=7");
+    check_canonical("https://example.com:443/a/", "https://example.com/a");
+    check_canonical("http://example.com:80/", "https://example.com");
+    check_canonical("https://example.com:8443/a", "https://example.com:8443/a");
+    check_canonical("http://example.com:443/a", "https://example.com:443/a");
+    check_canonical("https://user@example.com./a", "https://example.com/a");
+    check_canonical("https://example.com/a?fbclid=1&gclid=2&utm_x=3",
+                    "https://example.com/a");
+    check_canonical("https://example.com/a?b=1;utm_campaign=z;c=%2f",
+                    "https://example.com/a?b=1&c=%2F");
+    check_canonical("https://example.com/caf%c3%a9",
+                    "https://example.com/caf%C3%A9");
+    check_canonical("https://example.com/a?", "https://example.com/a");
+    /* Not web addresses: as they are. */
+    check_canonical("urn:uuid:1234", "urn:uuid:1234");
+    check_canonical("ftp://Example.com/x", "ftp://Example.com/x");
+    check_canonical("", "");
+    char *n = merge_canonical_url(NULL);
+    assert_string_equal(n, "");
+    free(n);
+}
+
+static void
+test_keyword_match(void **state)
+{
+    (void)state;
+    assert_true(merge_keyword_match("Sport results today", "sport"));
+    assert_true(merge_keyword_match("Results: SPORT", "sport"));
+    assert_false(merge_keyword_match("Transport strike", "sport"));
+    assert_false(merge_keyword_match("Sports day", "sport"));
+    assert_true(merge_keyword_match("Sports day", "sport*"));
+    assert_true(merge_keyword_match("Elections called", " elect* , x"));
+    assert_true(
+        merge_keyword_match("The Premier League table", "premier league"));
+    assert_false(
+        merge_keyword_match("Premier of the league", "premier league"));
+    assert_true(merge_keyword_match("Caf\xC3\xA9 opens", "caf\xC3\xA9"));
+    assert_false(merge_keyword_match("Caf\xC3\xA9s open", "caf\xC3\xA9"));
+    assert_true(merge_keyword_match("C++ release", "c++"));
+    assert_false(merge_keyword_match("anything", ""));
+    assert_false(merge_keyword_match("anything", " , ,"));
+    assert_false(merge_keyword_match(NULL, "x"));
+}
+
+static void
+test_merge_filters(void **state)
+{
+    (void)state;
+    StoryList *a = story_list_new();
+    push(a, "sport", "Cup final tonight", NULL, NOW_S - 1);
+    a->items[0].summary = xstrdup("Football: the cup final kicks off at 8.");
+    push(a, "trans", "Transport strike called off", NULL, NOW_S - 2);
+    push(a, "elect", "Election date set", NULL, NOW_S - 3);
+    push(a, "weather", "Storm warning for the coast", NULL, NOW_S - 4);
+    MergeOpts o = {.max_stories = 100, .now_s = NOW_S};
+    const StoryList *lists[] = {a};
+    util_strlcpy(o.block, "football, celebrity", sizeof(o.block));
+    StoryList *m = merge_lists(lists, 1, &o);
+    assert_ids(m, "trans elect weather");
+    story_list_free(m);
+    util_strlcpy(o.allow, "elect*, storm, strike", sizeof(o.allow));
+    m = merge_lists(lists, 1, &o);
+    assert_ids(m, "trans elect weather");
+    story_list_free(m);
+    util_strlcpy(o.allow, "elect*, cup", sizeof(o.allow));
+    m = merge_lists(lists, 1, &o);
+    assert_ids(m, "elect"); /* block wins over allow */
+    story_list_free(m);
+    /* The cap counts what is left after filtering. */
+    o.block[0] = '\0';
+    o.allow[0] = '\0';
+    util_strlcpy(o.block, "cup", sizeof(o.block));
+    o.max_stories = 2;
+    m = merge_lists(lists, 1, &o);
+    assert_ids(m, "trans elect");
+    story_list_free(m);
+    story_list_free(a);
+}
+
+static void
+test_merge_per_feed_age_expiry_and_future(void **state)
+{
+    (void)state;
+    StoryList *a = story_list_new();
+    push(a, "a-fresh", "Fresh alpha story", NULL, NOW_S - HOUR_S);
+    push(a, "a-old", "Three hours old alpha", NULL, NOW_S - 3 * HOUR_S);
+    StoryList *b = story_list_new();
+    push(b, "b-old", "Three hours old bravo", NULL, NOW_S - 3 * HOUR_S);
+    push(b, "b-week", "A week old bravo", NULL, NOW_S - 7 * 24 * HOUR_S);
+    Story s = make_story("b-expired", "Expired bravo alert", NULL, NOW_S - 60);
+    s.expires_s = NOW_S;
+    story_list_push(b, &s);
+    s = make_story("b-live", "Bravo alert still live", NULL, NOW_S - 61);
+    s.expires_s = NOW_S + 1;
+    story_list_push(b, &s);
+    push(b, "b-future", "Dated two days ahead", NULL, NOW_S + 48 * HOUR_S);
+    const StoryList *lists[] = {a, b};
+    MergeOpts o = {.max_stories = 100, .max_age_h = 24, .now_s = NOW_S};
+    o.list_max_age_h[0] = 2; /* alpha's own limit */
+    StoryList *m = merge_lists(lists, 2, &o);
+    /* A date more than a day ahead counts as unknown: last. */
+    assert_ids(m, "b-live a-fresh b-old b-future");
+    assert_int_equal(m->items[3].published_s, STORY_NO_TIME);
+    story_list_free(m);
+    story_list_free(a);
+    story_list_free(b);
+}
+
+static void
+test_merge_opts_from_config(void **state)
+{
+    (void)state;
+    Config *cfg = xcalloc(1, sizeof(Config));
+    config_defaults(cfg);
+    char err[256];
+    assert_int_equal(config_load_string(cfg,
+                                        "[filter]\nmax_age_h = 48\n"
+                                        "max_stories = 7\norder = round_robin\n"
+                                        "block = a, b\nallow = c\n"
+                                        "[feed.x]\nurl = https://x/\n"
+                                        "[feed.y]\nurl = https://y/\n"
+                                        "max_age_h = 6\n",
+                                        "t.conf", err, sizeof(err)),
+                     0);
+    MergeOpts o;
+    merge_opts_init(&o, cfg);
+    assert_int_equal(o.max_stories, 7);
+    assert_int_equal(o.max_age_h, 48);
+    assert_int_equal(o.order, MERGE_ROUND_ROBIN);
+    assert_string_equal(o.block, "a, b");
+    assert_string_equal(o.allow, "c");
+    assert_int_equal(o.list_max_age_h[0], 0);
+    assert_int_equal(o.list_max_age_h[1], 6);
+    free(cfg);
+}
+
 int
 main(void)
 {
@@ -445,6 +740,15 @@ main(void)
         cmocka_unit_test(test_merge_max_age),
         cmocka_unit_test(test_merge_max_stories),
         cmocka_unit_test(test_merge_null_lists),
+        cmocka_unit_test(test_sort_is_stable),
+        cmocka_unit_test(test_merge_round_robin),
+        cmocka_unit_test(test_merge_credits_every_source),
+        cmocka_unit_test(test_merge_short_titles_are_not_keys),
+        cmocka_unit_test(test_canonical_url),
+        cmocka_unit_test(test_keyword_match),
+        cmocka_unit_test(test_merge_filters),
+        cmocka_unit_test(test_merge_per_feed_age_expiry_and_future),
+        cmocka_unit_test(test_merge_opts_from_config),
     };
     return cmocka_run_group_tests_name("story_merge", tests, NULL, NULL);
 }

@@ -678,7 +678,8 @@ tag_is_kept(uint32_t cp, uint32_t prev)
 }
 
 /* Filters code points and collapses every run of spaces into one ASCII
- * space, trimming both ends, in one pass over valid UTF-8. */
+ * space, trimming both ends, in one pass over valid UTF-8. Kept text is
+ * copied in runs, not character by character. */
 static void
 filter_chars(const char *s, size_t len, Buf *out)
 {
@@ -686,6 +687,20 @@ filter_chars(const char *s, size_t len, Buf *out)
     uint32_t prev = 0;
     size_t i = 0;
     while (i < len) {
+        /* The common case: a run of printable ASCII other than space. */
+        size_t run = i;
+        while (run < len && (unsigned char)s[run] > 0x20 &&
+               (unsigned char)s[run] < 0x7F)
+            run++;
+        if (run > i) {
+            if (pending_space)
+                buf_append(out, " ", 1);
+            pending_space = false;
+            buf_append(out, s + i, run - i);
+            prev = (unsigned char)s[run - 1];
+            i = run;
+            continue;
+        }
         uint32_t cp;
         size_t n = utf8_decode(s + i, len - i, &cp);
         CharClass cls = classify(cp);
@@ -805,6 +820,43 @@ truncate_display(Buf *b, size_t max_bytes, bool cut)
 
 /* ---- Public ----------------------------------------------------------- */
 
+/* Valid UTF-8 needs no repair (and no copy). */
+static bool
+utf8_valid(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t n = utf8_decode(s + i, len - i, &cp);
+        /* A literal U+FFFD is valid; repair would write it back the same. */
+        if (cp == UTF8_REPLACEMENT &&
+            (n != 3 || memcmp(s + i, REPLACEMENT_UTF8, 3) != 0))
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+/* Printable ASCII with single inner spaces and no markup comes out of
+ * the pipeline as it went in. */
+static bool
+is_plain(const char *s, size_t len)
+{
+    if (len == 0 || s[0] == ' ' || s[len - 1] == ' ')
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c > 0x7E || c == '<' || c == '&' ||
+            (c == ' ' && s[i + 1] == ' '))
+            return false;
+    }
+    return true;
+}
+
 char *
 text_clean(const char *in, size_t in_len, size_t max_bytes)
 {
@@ -814,20 +866,43 @@ text_clean(const char *in, size_t in_len, size_t max_bytes)
         max_bytes = TEXT_MAX_BYTES;
     bool cut = false;
     size_t len = in ? cap_input(in, in_len, &cut) : 0;
-    /* Two buffers take turns as each stage's input and output. */
-    Buf a;
-    Buf b;
-    buf_init(&a);
-    buf_init(&b);
-    repair_utf8(in ? in : "", len, &a);
-    strip_tags(buf_str(&a), a.len, &b);
-    buf_clear(&a);
-    decode_entities(buf_str(&b), b.len, &a);
-    buf_clear(&b);
-    filter_chars(buf_str(&a), a.len, &b);
-    buf_deinit(&a);
-    truncate_display(&b, max_bytes, cut);
-    return buf_steal(&b);
+    if (!cut && len <= max_bytes && is_plain(in, len))
+        return xstrndup(in, len);
+    /* Each stage reads cur and writes the buffer cur is not in; a stage
+     * with nothing to do (no invalid byte, no '<', no '&') is skipped. */
+    Buf bufs[2];
+    buf_init(&bufs[0]);
+    buf_init(&bufs[1]);
+    const char *cur = in ? in : "";
+    size_t cur_len = len;
+    int next = 0;
+    if (!utf8_valid(cur, cur_len)) {
+        repair_utf8(cur, cur_len, &bufs[next]);
+        cur = buf_str(&bufs[next]);
+        cur_len = bufs[next].len;
+        next ^= 1;
+    }
+    if (memchr(cur, '<', cur_len)) {
+        buf_clear(&bufs[next]);
+        strip_tags(cur, cur_len, &bufs[next]);
+        cur = buf_str(&bufs[next]);
+        cur_len = bufs[next].len;
+        next ^= 1;
+    }
+    if (memchr(cur, '&', cur_len)) {
+        buf_clear(&bufs[next]);
+        decode_entities(cur, cur_len, &bufs[next]);
+        cur = buf_str(&bufs[next]);
+        cur_len = bufs[next].len;
+        next ^= 1;
+    }
+    Buf out;
+    buf_init(&out);
+    filter_chars(cur, cur_len, &out);
+    buf_deinit(&bufs[0]);
+    buf_deinit(&bufs[1]);
+    truncate_display(&out, max_bytes, cut);
+    return buf_steal(&out);
 }
 
 /* ---- Feed-specific cleanup -------------------------------------------- */
@@ -894,6 +969,73 @@ separator_at(const char *s, size_t len, size_t i)
     return 0;
 }
 
+/* A suffix written as a domain ("BBC.com", "Newsonair.gov.in"): one word
+ * of letters, digits, dots and hyphens whose last label is 2-6 letters.
+ * Gives the length of its first label. */
+static bool
+domain_like(const char *s, size_t len, size_t *name_len)
+{
+    while (len > 0 && is_ascii_space((unsigned char)*s)) {
+        s++;
+        len--;
+    }
+    while (len > 0 && is_ascii_space((unsigned char)s[len - 1]))
+        len--;
+    if (len >= 4 && !memcmp(s, "www.", 4)) {
+        s += 4;
+        len -= 4;
+    }
+    size_t first_dot = 0;
+    size_t last_dot = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '.') {
+            if (!first_dot)
+                first_dot = i;
+            last_dot = i;
+        } else if (!is_ascii_alnum(c) && c != '-') {
+            return false;
+        }
+    }
+    size_t tld = len - last_dot - 1;
+    if (first_dot < 2 || tld < 2 || tld > 6)
+        return false;
+    for (size_t i = last_dot + 1; i < len; i++) {
+        if (!is_ascii_alpha((unsigned char)s[i]))
+            return false;
+    }
+    *name_len = first_dot;
+    return true;
+}
+
+/* Does the suffix s[0..len) name the source (normalised as want)? */
+static bool
+suffix_matches(const char *s, size_t len, const char *want, size_t want_len)
+{
+    char got[SOURCE_SUFFIX_MAX_BYTES];
+    size_t got_len;
+    if (!normalize_name(s, len, got, sizeof got, &got_len))
+        return false;
+    if (got_len == want_len && memcmp(got, want, want_len) == 0)
+        return true;
+    size_t name_len;
+    if (!domain_like(s, len, &name_len))
+        return false;
+    /* "BBC.com" for "BBC News": the domain's name starts the source's. */
+    while (len > 0 && is_ascii_space((unsigned char)*s)) {
+        s++;
+        len--;
+    }
+    if (len >= 4 && !memcmp(s, "www.", 4))
+        s += 4;
+    char dom[SOURCE_SUFFIX_MAX_BYTES];
+    size_t dom_len;
+    if (!normalize_name(s, name_len, dom, sizeof dom, &dom_len) ||
+        dom_len < 3 || dom_len > want_len)
+        return false;
+    return memcmp(dom, want, dom_len) == 0;
+}
+
 char *
 text_strip_source_suffix(const char *title, const char *source)
 {
@@ -914,13 +1056,8 @@ text_strip_source_suffix(const char *title, const char *source)
      * matches as a whole. */
     for (size_t i = len; i-- > lowest;) {
         size_t sep = separator_at(title, len, i);
-        if (sep == 0)
-            continue;
-        char got[SOURCE_SUFFIX_MAX_BYTES];
-        size_t got_len;
-        if (!normalize_name(title + i + sep, len - i - sep, got, sizeof got,
-                            &got_len) ||
-            got_len != want_len || memcmp(got, want, want_len) != 0)
+        if (sep == 0 ||
+            !suffix_matches(title + i + sep, len - i - sep, want, want_len))
             continue;
         size_t head = i;
         while (head > 0 && is_ascii_space((unsigned char)title[head - 1]))
@@ -932,6 +1069,109 @@ text_strip_source_suffix(const char *title, const char *source)
         return xstrndup(title, head);
     }
     return xstrdup(title);
+}
+
+bool
+text_is_aggregator(const char *source)
+{
+    static const char *const names[] = {"googlenews", "yahoonews", "yahoo",
+                                        "msn",        "msnnews",   "bingnews"};
+    char n[SOURCE_SUFFIX_MAX_BYTES];
+    size_t len;
+    if (!source || !normalize_name(source, strlen(source), n, sizeof n, &len))
+        return false;
+    for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+        if (len == strlen(names[i]) && !memcmp(n, names[i], len))
+            return true;
+    }
+    return false;
+}
+
+#define PUBLISHER_MAX_BYTES 60
+#define PUBLISHER_MAX_WORDS 6
+
+char *
+text_split_publisher(const char *title, char **publisher)
+{
+    *publisher = NULL;
+    if (!title)
+        return xstrdup("");
+    size_t len = strlen(title);
+    while (len > 0 && is_ascii_space((unsigned char)title[len - 1]))
+        len--;
+    size_t lowest =
+        len > PUBLISHER_MAX_BYTES + 4 ? len - PUBLISHER_MAX_BYTES - 4 : 0;
+    for (size_t i = len; i-- > lowest;) {
+        size_t sep = separator_at(title, len, i);
+        if (sep == 0)
+            continue;
+        const char *name = title + i + sep;
+        size_t name_len = len - i - sep;
+        size_t words = 1;
+        for (size_t k = 0; k < name_len; k++)
+            words += name[k] == ' ';
+        unsigned char first = (unsigned char)name[0];
+        size_t head = i;
+        while (head > 0 && is_ascii_space((unsigned char)title[head - 1]))
+            head--;
+        if (name_len == 0 || name_len > PUBLISHER_MAX_BYTES ||
+            words > PUBLISHER_MAX_WORDS || is_ascii_digit(first) ||
+            is_ascii_space(first) || head == 0)
+            return xstrdup(title);
+        *publisher = xstrndup(name, name_len);
+        return xstrndup(title, head);
+    }
+    return xstrdup(title);
+}
+
+#define SENTENCE_MIN_BYTES 20
+
+/* Does the '.', '!' or '?' at s[i] end a sentence? */
+static bool
+ends_sentence(const char *s, size_t len, size_t i)
+{
+    if (i + 1 < len && s[i + 1] != ' ')
+        return false;
+    if (s[i] != '.')
+        return true;
+    /* The word before: "U.S." and "Dr." do not end sentences. */
+    size_t w = i;
+    while (w > 0 && s[w - 1] != ' ')
+        w--;
+    size_t wlen = i - w;
+    if (wlen <= 1 || memchr(s + w, '.', wlen))
+        return false;
+    static const char *const abbrev[] = {"Mr", "Mrs", "Ms", "Dr", "St",
+                                         "vs", "No",  "Jr", "Sr", "Gen"};
+    for (size_t k = 0; k < ARRAY_LEN(abbrev); k++) {
+        if (wlen == strlen(abbrev[k]) && !memcmp(s + w, abbrev[k], wlen))
+            return false;
+    }
+    return true;
+}
+
+char *
+text_first_sentence(const char *s)
+{
+    if (!s)
+        return xstrdup("");
+    size_t len = strlen(s);
+    for (size_t i = SENTENCE_MIN_BYTES - 1; i + 1 < len; i++) {
+        if ((s[i] == '.' || s[i] == '!' || s[i] == '?') &&
+            ends_sentence(s, len, i))
+            return xstrndup(s, i + 1);
+    }
+    return xstrdup(s);
+}
+
+char *
+text_truncate(const char *s, size_t max_bytes)
+{
+    Buf b;
+    buf_init(&b);
+    buf_appends(&b, s ? s : "");
+    truncate_display(&b, max_bytes ? max_bytes : TEXT_MAX_BYTES, false);
+    return buf_steal(&b);
 }
 
 static size_t
@@ -949,28 +1189,35 @@ ends_with(const char *s, size_t len, const char *suffix)
     return len >= n && memcmp(s + len - n, suffix, n) == 0;
 }
 
-char *
-text_strip_truncation(const char *s)
+size_t
+text_truncation_start(const char *s, size_t len)
 {
-    if (!s)
-        return xstrdup("");
-    size_t len = trim_end(s, strlen(s));
+    size_t full = len;
+    len = trim_end(s, len);
     /* Read "[+1234 chars]" backwards; the '+' is NewsAPI's, GNews omits
      * it. */
     if (!ends_with(s, len, " chars]"))
-        return xstrdup(s);
+        return full;
     size_t e = len - 7;
     size_t digits_end = e;
     while (e > 0 && is_ascii_digit((unsigned char)s[e - 1]))
         e--;
     if (e == digits_end)
-        return xstrdup(s);
+        return full;
     if (e > 0 && s[e - 1] == '+')
         e--;
     if (e == 0 || s[e - 1] != '[')
-        return xstrdup(s);
+        return full;
     e = trim_end(s, e - 1);
     if (ends_with(s, e, ELLIPSIS) || ends_with(s, e, "..."))
         e -= 3;
-    return xstrndup(s, trim_end(s, e));
+    return trim_end(s, e);
+}
+
+char *
+text_strip_truncation(const char *s)
+{
+    if (!s)
+        return xstrdup("");
+    return xstrndup(s, text_truncation_start(s, strlen(s)));
 }

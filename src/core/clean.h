@@ -11,6 +11,7 @@
 #ifndef CLEAN_H
 #define CLEAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,12 +36,39 @@ char *text_clean(const char *in, size_t in_len, size_t max_bytes);
 /*
  * Removes a trailing " - Source" (also " | Source", " – Source",
  * " — Source") from a title when Source matches source loosely: ASCII case,
- * spaces, punctuation and a leading "The " are ignored. A suffix that does
- * not match stays ("Arsenal 2 - 1 Chelsea"), and a title that would become
- * empty stays whole. source NULL or "": returns a copy. Caller owns the
- * result.
+ * spaces, punctuation and a leading "The " are ignored, and a suffix
+ * written as a domain ("BBC.com", "Newsonair.gov.in") matches a source
+ * whose name starts with the domain's name ("BBC News", "News On AIR"). A
+ * suffix that does not match stays ("Arsenal 2 - 1 Chelsea"), and a title
+ * that would become empty stays whole. source NULL or "": returns a copy.
+ * Caller owns the result.
  */
 char *text_strip_source_suffix(const char *title, const char *source);
+
+/*
+ * For titles from news aggregators (Google News, Yahoo News, MSN, Bing
+ * News), which end in " - Publisher" where the publisher is not the feed's
+ * source: when title ends in a separator and a short name (1-6 words, not
+ * starting with a digit, so "Arsenal 2 - 1 Chelsea" stays whole), returns
+ * the title without it and sets *publisher to the name (caller frees);
+ * otherwise returns a copy and sets *publisher to NULL.
+ */
+char *text_split_publisher(const char *title, char **publisher);
+
+/* True when source names a news aggregator (see text_split_publisher). */
+bool text_is_aggregator(const char *source);
+
+/*
+ * The first sentence of s (clean text): up to the first ". ", "! " or "? "
+ * that ends a sentence (not "U.S." or "Dr."), when that leaves at least 20
+ * bytes; otherwise a copy of s. Caller owns the result.
+ */
+char *text_first_sentence(const char *s);
+
+/* Shortens clean text s to max_bytes the way text_clean does (on a
+ * character boundary, at a word when one is near, with "…"). Caller owns
+ * the result. */
+char *text_truncate(const char *s, size_t max_bytes);
 
 /*
  * Removes a content truncation marker at the end of s: NewsAPI's
@@ -49,6 +77,9 @@ char *text_strip_source_suffix(const char *title, const char *source);
  * owns the result; s NULL gives "".
  */
 char *text_strip_truncation(const char *s);
+/* The same as a length: how much of s[0..len) comes before the marker
+ * (len when there is none). */
+size_t text_truncation_start(const char *s, size_t len);
 
 /*
  * Decodes one code point at s (len >= 1 bytes available). Returns the bytes

@@ -16,6 +16,8 @@
 #include <ini.h>
 
 #include "config.h"
+#include "jsonptr.h"
+#include "timefmt.h"
 #include "util.h"
 
 typedef enum KeyType {
@@ -41,7 +43,7 @@ typedef struct KeyDef {
 static const KeyDef KEYS[] = {
     {"fetch", "interval_s", KEY_INT, OFF(fetch_interval_s), 10, 86400, "300"},
     {"fetch", "timeout_s", KEY_INT, OFF(fetch_timeout_s), 1, 300, "20"},
-    {"fetch", "max_kb", KEY_INT, OFF(fetch_max_kb), 16, 65536, "4096"},
+    {"fetch", "max_kb", KEY_INT, OFF(fetch_max_kb), 16, 65536, "8192"},
     {"display", "width", KEY_INT, OFF(width), 160, 16384, "1280"},
     {"display", "height", KEY_INT, OFF(height), 120, 16384, "720"},
     {"display", "fullscreen", KEY_BOOL, OFF(fullscreen), 0, 1, "false"},
@@ -78,6 +80,11 @@ static const KeyDef KEYS[] = {
      "%H:%M"},
     {"filter", "max_age_h", KEY_INT, OFF(max_age_h), 0, 24 * 365 * 100, "0"},
     {"filter", "max_stories", KEY_INT, OFF(max_stories), 1, 1000, "100"},
+    {"filter", "order", KEY_ENUM, OFF(merge_order), 0, 0, "newest"},
+    {"filter", "block", KEY_STR, OFF(filter_block), 0, STRMAX(filter_block),
+     ""},
+    {"filter", "allow", KEY_STR, OFF(filter_allow), 0, STRMAX(filter_allow),
+     ""},
     {"theme", "preset", KEY_ENUM, OFF(theme_preset), 0, 0, "dark"},
     {"theme", "bar_position", KEY_ENUM, OFF(bar_position), 0, 0, "bottom"},
     {"theme", "bar_height", KEY_INT, OFF(bar_height), 32, 200, "66"},
@@ -103,6 +110,7 @@ static const struct {
     const char *choices;
 } ENUM_CHOICES[] = {
     {OFF(rotation), "0|90|180|270"},
+    {OFF(merge_order), "newest|round_robin"},
     {OFF(renderer), "auto|software"},
     {OFF(sync), "local|wallclock"},
     {OFF(crawl_mode), "scroll|flip"},
@@ -132,15 +140,30 @@ static const char *const THEME_COLORS[][9] = {
                              "#ff9f1a"},
 };
 
-/* Keys of a [feed.NAME] section; handled apart because feeds repeat. */
-static const char *const FEED_KEYS[] = {"url", "source", "format",
-                                        "interval_s"};
-
+/* Keys of a [feed.NAME] section are handled apart because feeds repeat:
+ * url, source, format, interval_s, max_age_h, zone and the mapping keys. */
 static const char *const FORMAT_NAMES[] = {
-    [FEED_FORMAT_AUTO] = "auto",
-    [FEED_FORMAT_NEWSAPI] = "newsapi",
-    [FEED_FORMAT_JSONFEED] = "jsonfeed",
+    [FEED_FORMAT_AUTO] = "auto",         [FEED_FORMAT_NEWSAPI] = "newsapi",
+    [FEED_FORMAT_JSONFEED] = "jsonfeed", [FEED_FORMAT_GNEWS] = "gnews",
+    [FEED_FORMAT_GUARDIAN] = "guardian", [FEED_FORMAT_NYT] = "nyt",
+    [FEED_FORMAT_RSS] = "rss",           [FEED_FORMAT_ATOM] = "atom",
+    [FEED_FORMAT_MAP] = "map",
 };
+
+/* Keys of a [feed.NAME] section besides the mapping keys below. */
+static const char *const FEED_KEYS[] = {"url",        "source",    "format",
+                                        "interval_s", "max_age_h", "zone"};
+
+static const char *const MAP_KEYS[] = {
+    [MAP_ITEMS] = "items",         [MAP_ID] = "id",
+    [MAP_TITLE] = "title",         [MAP_SUMMARY] = "summary",
+    [MAP_BODY] = "body",           [MAP_LINK] = "link",
+    [MAP_IMAGE] = "image",         [MAP_PUBLISHER] = "publisher",
+    [MAP_PUBLISHED] = "published", [MAP_PRIORITY] = "priority",
+    [MAP_EXPIRES] = "expires",
+};
+
+#define MAP_ALTERNATIVES_MAX 8
 
 bool
 config_key_at(size_t i, const char **section, const char **key)
@@ -156,6 +179,12 @@ config_key_at(size_t i, const char **section, const char **key)
         *key = FEED_KEYS[i];
         return true;
     }
+    i -= ARRAY_LEN(FEED_KEYS);
+    if (i < ARRAY_LEN(MAP_KEYS)) {
+        *section = "feed";
+        *key = MAP_KEYS[i];
+        return true;
+    }
     return false;
 }
 
@@ -163,6 +192,22 @@ const char *
 config_format_name(FeedFormat f)
 {
     return (size_t)f < ARRAY_LEN(FORMAT_NAMES) ? FORMAT_NAMES[f] : "?";
+}
+
+const char *
+config_map_key(MapField field)
+{
+    return (size_t)field < ARRAY_LEN(MAP_KEYS) ? MAP_KEYS[field] : "?";
+}
+
+bool
+config_feed_has_map(const FeedConf *f)
+{
+    for (size_t i = 0; i < MAP_FIELD_COUNT; i++) {
+        if (f->map[i][0])
+            return true;
+    }
+    return false;
 }
 
 static int
@@ -278,8 +323,17 @@ set_key(Config *cfg, const KeyDef *k, const char *value, char *err,
             }
             c += len + (c[len] == '|');
         }
+        Buf known;
+        buf_init(&known);
+        for (c = choices; *c; c++) {
+            if (*c == '|')
+                buf_appends(&known, ", ");
+            else
+                buf_append(&known, c, 1);
+        }
         util_errf(err, errlen, "%s.%s: '%s' is not one of %s", k->section,
-                  k->key, value, choices);
+                  k->key, value, known.data);
+        buf_deinit(&known);
         return -1;
     }
     case KEY_COLOR:
@@ -333,6 +387,71 @@ url_scheme_ok(const char *url)
            !strncasecmp(url, "http://", 7) || !strncasecmp(url, "file://", 7);
 }
 
+/* Checks "/a | $/b | /c": each alternative a JSON Pointer, relative to the
+ * item, or with a leading $ to the document root. */
+static int
+check_map_value(const char *feed, const char *key, const char *value, char *err,
+                size_t errlen)
+{
+    size_t count = 0;
+    const char *p = value;
+    for (;;) {
+        const char *bar = strchr(p, '|');
+        const char *end = bar ? bar : p + strlen(p);
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        const char *e = end;
+        while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+            e--;
+        char why[160];
+        size_t len = (size_t)(e - p);
+        if (len > 0 && *p == '$') {
+            p++;
+            len--;
+        } else if (len == 0) {
+            util_errf(err, errlen,
+                      "feed.%s.%s: an empty alternative in '%s' (write "
+                      "/pointer | /fallback)",
+                      feed, key, value);
+            return -1;
+        } else if (*p != '/') {
+            util_errf(err, errlen,
+                      "feed.%s.%s: '%.*s' is not a JSON Pointer (it must "
+                      "start with / or $/)",
+                      feed, key, (int)len, p);
+            return -1;
+        }
+        if (!jsonptr_check(p, len, why, sizeof(why))) {
+            util_errf(err, errlen, "feed.%s.%s: %s", feed, key, why);
+            return -1;
+        }
+        if (++count > MAP_ALTERNATIVES_MAX) {
+            util_errf(err, errlen, "feed.%s.%s: more than %d alternatives",
+                      feed, key, MAP_ALTERNATIVES_MAX);
+            return -1;
+        }
+        if (!bar)
+            return 0;
+        p = bar + 1;
+    }
+}
+
+static int
+set_map_key(FeedConf *f, MapField field, const char *value, char *err,
+            size_t errlen)
+{
+    if (strlen(value) >= sizeof(f->map[field])) {
+        util_errf(err, errlen, "feed.%s.%s: longer than %zu bytes", f->name,
+                  MAP_KEYS[field], sizeof(f->map[field]) - 1);
+        return -1;
+    }
+    if (*value &&
+        check_map_value(f->name, MAP_KEYS[field], value, err, errlen) < 0)
+        return -1;
+    util_strlcpy(f->map[field], value, sizeof(f->map[field]));
+    return 0;
+}
+
 static int
 set_feed_key(Config *cfg, const char *name, const char *key, const char *value,
              char *err, size_t errlen)
@@ -373,7 +492,8 @@ set_feed_key(Config *cfg, const char *name, const char *key, const char *value,
             }
         }
         util_errf(err, errlen,
-                  "feed.%s.format: '%s' is not one of auto, newsapi, jsonfeed",
+                  "feed.%s.format: '%s' is not one of auto, newsapi, "
+                  "jsonfeed, gnews, guardian, nyt, rss, atom, map",
                   name, value);
         return -1;
     }
@@ -388,9 +508,40 @@ set_feed_key(Config *cfg, const char *name, const char *key, const char *value,
         f->interval_s = (int)v;
         return 0;
     }
+    if (!strcmp(key, "max_age_h")) {
+        long v;
+        if (parse_long(value, &v) < 0 || v < 0 || v > 24 * 365 * 100) {
+            util_errf(err, errlen,
+                      "feed.%s.max_age_h: '%s' must be 0 to 876000", name,
+                      value);
+            return -1;
+        }
+        f->max_age_h = (int)v;
+        return 0;
+    }
+    if (!strcmp(key, "zone")) {
+        int32_t off;
+        if (*value && (strlen(value) >= sizeof(f->zone) ||
+                       !time_zone_parse(value, &off))) {
+            util_errf(err, errlen,
+                      "feed.%s.zone: '%s' is not a zone (UTC, GMT, EST, "
+                      "+05:30, -0800, ...)",
+                      name, value);
+            return -1;
+        }
+        util_strlcpy(f->zone, value, sizeof(f->zone));
+        return 0;
+    }
+    for (size_t i = 0; i < ARRAY_LEN(MAP_KEYS); i++) {
+        if (!strcmp(key, MAP_KEYS[i]))
+            return set_map_key(f, (MapField)i, value, err, errlen);
+    }
     util_errf(err, errlen,
-              "unknown key '%s' in [feed.%s] (known: %s, %s, %s, %s)", key,
-              name, FEED_KEYS[0], FEED_KEYS[1], FEED_KEYS[2], FEED_KEYS[3]);
+              "unknown key '%s' in [feed.%s] (known: url, source, format, "
+              "interval_s, max_age_h, zone, and the mapping keys items, id, "
+              "title, summary, body, link, image, publisher, published, "
+              "priority, expires)",
+              key, name);
     return -1;
 }
 
@@ -685,6 +836,39 @@ config_add_feed_url(Config *cfg, const char *url, char *err, size_t errlen)
     return 0;
 }
 
+static int
+validate_feed(const FeedConf *f, char *err, size_t errlen)
+{
+    if (!f->url[0]) {
+        util_errf(err, errlen, "[feed.%s] has no url", f->name);
+        return -1;
+    }
+    bool mapped = config_feed_has_map(f);
+    if (f->format == FEED_FORMAT_MAP && !f->map[MAP_TITLE][0]) {
+        util_errf(err, errlen,
+                  "[feed.%s] has format = map but no title (e.g. title = "
+                  "/headline)",
+                  f->name);
+        return -1;
+    }
+    if (mapped && f->format == FEED_FORMAT_AUTO) {
+        util_errf(err, errlen,
+                  "[feed.%s] has mapping keys but format = auto; set format "
+                  "= map, or the preset they adjust (e.g. format = newsapi)",
+                  f->name);
+        return -1;
+    }
+    if (mapped &&
+        (f->format == FEED_FORMAT_RSS || f->format == FEED_FORMAT_ATOM)) {
+        util_errf(err, errlen,
+                  "[feed.%s] has mapping keys, which apply to JSON feeds "
+                  "only, not to format = %s",
+                  f->name, config_format_name(f->format));
+        return -1;
+    }
+    return 0;
+}
+
 int
 config_validate(const Config *cfg, char *err, size_t errlen)
 {
@@ -696,10 +880,8 @@ config_validate(const Config *cfg, char *err, size_t errlen)
         return -1;
     }
     for (size_t i = 0; i < cfg->feed_count; i++) {
-        if (!cfg->feeds[i].url[0]) {
-            util_errf(err, errlen, "[feed.%s] has no url", cfg->feeds[i].name);
+        if (validate_feed(&cfg->feeds[i], err, errlen) < 0)
             return -1;
-        }
     }
     return 0;
 }

@@ -24,18 +24,51 @@ typedef struct Color {
     uint8_t r, g, b, a;
 } Color;
 
+#define CONFIG_MAP_MAX 256 /* one mapping value: pointers with fallbacks */
+#define CONFIG_ZONE_MAX 16
+
 typedef enum FeedFormat {
     FEED_FORMAT_AUTO,
     FEED_FORMAT_NEWSAPI,
     FEED_FORMAT_JSONFEED,
+    FEED_FORMAT_GNEWS,
+    FEED_FORMAT_GUARDIAN,
+    FEED_FORMAT_NYT,
+    FEED_FORMAT_RSS, /* RSS 0.9x, 1.0 (RDF) and 2.0 */
+    FEED_FORMAT_ATOM,
+    FEED_FORMAT_MAP, /* any JSON, read through the feed's own mapping */
+    FEED_FORMAT_COUNT
 } FeedFormat;
+
+/* Story fields a mapping can point at; the config keys of the same names
+ * (see config_map_key) hold "/pointer | /fallback" lists. */
+typedef enum MapField {
+    MAP_ITEMS, /* the array (or object) of items, from the document root */
+    MAP_ID,
+    MAP_TITLE,
+    MAP_SUMMARY,
+    MAP_BODY, /* full text, for the reading time only */
+    MAP_LINK,
+    MAP_IMAGE,
+    MAP_PUBLISHER,
+    MAP_PUBLISHED,
+    MAP_PRIORITY,
+    MAP_EXPIRES,
+    MAP_FIELD_COUNT
+} MapField;
+
+typedef enum MergeOrder { MERGE_NEWEST, MERGE_ROUND_ROBIN } MergeOrder;
 
 typedef struct FeedConf {
     char name[CONFIG_NAME_MAX];   /* from [feed.NAME] */
     char url[CONFIG_STR_MAX];     /* https://, http:// or file:// */
     char source[CONFIG_NAME_MAX]; /* label overriding the feed's own */
     FeedFormat format;
-    int interval_s; /* 0: use fetch.interval_s */
+    int interval_s;             /* 0: use fetch.interval_s */
+    int max_age_h;              /* 0: filter.max_age_h */
+    char zone[CONFIG_ZONE_MAX]; /* zone of dates that carry none; "": UTC */
+    /* Mapping: "" where not set. Checked for pointer syntax when set. */
+    char map[MAP_FIELD_COUNT][CONFIG_MAP_MAX];
 } FeedConf;
 
 typedef enum Transition {
@@ -92,6 +125,9 @@ typedef struct Config {
 
     int max_age_h; /* 0: keep stories of any age */
     int max_stories;
+    int merge_order;                   /* MergeOrder */
+    char filter_block[CONFIG_STR_MAX]; /* comma-separated keywords */
+    char filter_allow[CONFIG_STR_MAX];
 
     int theme_preset; /* ThemePreset; setting it resets the colours */
     int bar_position; /* BarPosition */
@@ -140,5 +176,9 @@ bool config_key_at(size_t i, const char **section, const char **key);
 
 int config_parse_color(const char *s, Color *out);
 const char *config_format_name(FeedFormat f);
+/* The [feed.NAME] key of a mapping field ("items", "title", ...). */
+const char *config_map_key(MapField field);
+/* True when the feed sets any mapping key other than items. */
+bool config_feed_has_map(const FeedConf *f);
 
 #endif

@@ -90,25 +90,46 @@ story_list_equal(const StoryList *a, const StoryList *b)
             !str_eq(x->summary, y->summary) || !str_eq(x->source, y->source) ||
             !str_eq(x->url, y->url) || !str_eq(x->image, y->image) ||
             !str_eq(x->feed, y->feed) || x->published_s != y->published_s ||
-            x->priority != y->priority || x->read_min != y->read_min)
+            x->priority != y->priority || x->read_min != y->read_min ||
+            x->expires_s != y->expires_s)
             return false;
     }
     return true;
 }
 
+/* Merge sort through a scratch array: stable, and a merged list of many
+ * feeds may hold thousands of stories. */
+static void
+sort_range(Story *a, Story *tmp, size_t n)
+{
+    if (n < 2)
+        return;
+    size_t half = n / 2;
+    sort_range(a, tmp, half);
+    sort_range(a + half, tmp, n - half);
+    size_t i = 0, j = half, k = 0;
+    while (i < half && j < n) {
+        /* Ties take the left one: stability. */
+        if (a[j].published_s > a[i].published_s)
+            tmp[k++] = a[j++];
+        else
+            tmp[k++] = a[i++];
+    }
+    while (i < half)
+        tmp[k++] = a[i++];
+    while (j < n)
+        tmp[k++] = a[j++];
+    memcpy(a, tmp, n * sizeof(Story));
+}
+
 void
 story_list_sort_newest(StoryList *list)
 {
-    /* Insertion sort: stable, and lists are at most a few hundred long. */
-    for (size_t i = 1; i < list->count; i++) {
-        Story s = list->items[i];
-        size_t j = i;
-        while (j > 0 && list->items[j - 1].published_s < s.published_s) {
-            list->items[j] = list->items[j - 1];
-            j--;
-        }
-        list->items[j] = s;
-    }
+    if (list->count < 2)
+        return;
+    Story *tmp = xmalloc(list->count * sizeof(Story));
+    sort_range(list->items, tmp, list->count);
+    free(tmp);
 }
 
 int
@@ -124,7 +145,13 @@ story_read_minutes(const char *text)
             words++;
         in_word = !space;
     }
-    if (words == 0)
+    return story_read_minutes_for_words(words);
+}
+
+int
+story_read_minutes_for_words(long words)
+{
+    if (words <= 0)
         return 0;
     /* 238 words a minute (adult silent reading of non-fiction, Brysbaert
      * 2019), rounded to the nearest minute, at least one. */

@@ -26,6 +26,8 @@ typedef struct Story {
     int64_t published_s; /* Unix seconds UTC, or STORY_NO_TIME */
     int priority;        /* 0 normal, > 0 breaking */
     int read_min;        /* estimated reading time in minutes, 0 unknown */
+    int64_t expires_s;   /* Unix seconds UTC after which the story must not
+                            be shown; 0: it does not expire */
 } Story;
 
 typedef struct StoryList {
@@ -44,11 +46,14 @@ void story_copy(Story *dst, const Story *src);
 /* True when both lists hold the same stories, field for field, in order
  * (either may be NULL). */
 bool story_list_equal(const StoryList *a, const StoryList *b);
-/* Sorts newest first; undated stories go last, order otherwise kept. */
+/* Sorts newest first; undated stories go last, order otherwise kept
+ * (stable, O(n log n)). */
 void story_list_sort_newest(StoryList *list);
 
 /* Reading time at 238 words per minute, rounded, at least 1 for any
  * text; 0 for none. */
 int story_read_minutes(const char *text);
+/* The same from a word count. */
+int story_read_minutes_for_words(long words);
 
 #endif

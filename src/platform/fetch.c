@@ -65,7 +65,7 @@ fetcher_new(const Config *cfg, Inbox *inbox)
     f->default_interval_s = cfg->fetch_interval_s;
     f->http_opts = (HttpOpts){cfg->fetch_timeout_s,
                               (size_t)cfg->fetch_max_kb * 1024, &f->stop};
-    f->merge = (MergeOpts){cfg->max_stories, cfg->max_age_h, 0};
+    merge_opts_init(&f->merge, cfg);
     f->inbox = inbox;
     f->http = http_client_new();
     atomic_init(&f->stop, false);
@@ -107,9 +107,13 @@ fetch_feed(Fetcher *f, FeedState *fs, int64_t wall_s)
     StoryList *list = NULL;
     fs->status.last_attempt_s = wall_s;
     if (http_get(f->http, fs->conf.url, &f->http_opts, &res) < 0) {
-        snprintf(err, sizeof(err), "%s: %s", fs->conf.name, res.error);
+        if (res.status >= 400)
+            feed_describe_http_error(fs->conf.name, res.status, res.body.data,
+                                     res.body.len, err, sizeof(err));
+        else
+            snprintf(err, sizeof(err), "%s: %s", fs->conf.name, res.error);
     } else {
-        FeedDecodeOpts o = {fs->conf.name, fs->conf.source, fs->conf.format};
+        FeedDecodeOpts o = feed_decode_opts(&fs->conf, f->http_opts.max_bytes);
         feed_decode(res.body.data ? res.body.data : "", res.body.len, &o, &list,
                     err, sizeof(err));
     }
