@@ -10,13 +10,14 @@ BUILD ?= build
 SAN ?=
 
 CORE_PKGS = libcjson inih
-PLATFORM_PKGS = sdl2 SDL2_ttf SDL2_image libcurl
+PLATFORM_PKGS = sdl2 SDL2_ttf SDL2_image libcurl libsystemd
 TEST_PKGS = cmocka
 
 # Debian packages: what `make deps` installs when missing.
 DEB_PACKAGES = make gcc libc6-dev pkg-config \
                libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev \
                libcurl4-openssl-dev libcjson-dev libinih-dev libcmocka-dev \
+               libsystemd-dev \
                clang-format
 DEB_PACKAGES_OPTIONAL = xvfb clang libclang-rt-14-dev valgrind
 

@@ -990,6 +990,14 @@ test_example_config(void **state)
         "feed.source",         "feed.format",
         "feed.interval_s",
     };
+    /* [log], [kiosk], [control], [schedule]: running unattended. */
+    static const char *const expected_kiosk[] = {
+        "log.level",           "kiosk.video_drivers",  "kiosk.quit_key",
+        "kiosk.fetch_stall_s", "control.socket",       "control.breaking_s",
+        "schedule.mon",        "schedule.tue",         "schedule.wed",
+        "schedule.thu",        "schedule.fri",         "schedule.sat",
+        "schedule.sun",        "schedule.off_command", "schedule.on_command",
+    };
     char *text = read_example();
 
     Config *cfg = new_defaults();
@@ -1011,6 +1019,12 @@ test_example_config(void **state)
         char *needle = xasprintf("|%s|", expected[i]);
         if (!strstr(found.data, needle))
             buf_appendf(&missing, " %s", expected[i]);
+        free(needle);
+    }
+    for (size_t i = 0; i < ARRAY_LEN(expected_kiosk); i++) {
+        char *needle = xasprintf("|%s|", expected_kiosk[i]);
+        if (!strstr(found.data, needle))
+            buf_appendf(&missing, " %s", expected_kiosk[i]);
         free(needle);
     }
     if (missing.len)

@@ -56,6 +56,9 @@ void scene_set_layout(Scene *scene, const Layout *lay, const TextMeasurer *m);
 void scene_set_stories(Scene *scene, const StoryList *list);
 void scene_set_status(Scene *scene, const FetchStatus *status);
 void scene_build(Scene *scene, const SceneTime *t, DrawList *out);
+/* A breaking-news strip across the top of the screen, over everything
+ * else; text NULL or "" removes it. The text is copied. */
+void scene_set_banner(Scene *scene, const char *text);
 
 /* Exposed for tests: total crawl strip width in px (0 without stories). */
 int64_t scene_strip_px(const Scene *scene);
