@@ -343,9 +343,9 @@ control_service(ControlServer *s, int64_t now_ms, ControlHandler handler,
     int n = control_pollfds(s, fds, (int)ARRAY_LEN(fds));
     if (poll(fds, (nfds_t)n, 0) < 0)
         return;
-    if (fds[0].revents & POLLIN)
-        accept_all(s, now_ms);
-    /* control_pollfds lists the busy clients in slot order. */
+    /* control_pollfds lists the busy clients in slot order. Connections
+     * are served before new ones are accepted, so that a slot freed by a
+     * client that hung up is free for them. */
     int k = 1;
     for (int i = 0; i < CONTROL_CLIENTS_MAX; i++) {
         Client *c = &s->clients[i];
@@ -371,6 +371,8 @@ control_service(ControlServer *s, int64_t now_ms, ControlHandler handler,
             client_close(c);
         }
     }
+    if (fds[0].revents & POLLIN)
+        accept_all(s, now_ms);
 }
 
 void

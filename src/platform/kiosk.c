@@ -282,7 +282,9 @@ start_video(const char *setting)
         char why[256];
         driver_precheck(name, why, sizeof(why));
         if (!why[0]) {
-            SDL_SetHint(SDL_HINT_VIDEODRIVER, name);
+            /* Above an empty SDL_VIDEODRIVER in the environment. */
+            SDL_SetHintWithPriority(SDL_HINT_VIDEODRIVER, name,
+                                    SDL_HINT_OVERRIDE);
             if (SDL_InitSubSystem(SDL_INIT_VIDEO) == 0) {
                 log_info("video driver %s (chain %s%s%s)",
                          SDL_GetCurrentVideoDriver(), chain,
@@ -295,7 +297,12 @@ start_video(const char *setting)
         }
         buf_appendf(&tried, "%s%s: %s", tried.len ? "; " : "", name, why);
     }
-    SDL_ResetHint(SDL_HINT_VIDEODRIVER);
+    /* Left to itself SDL would go on to its "offscreen" driver and show
+     * nothing anywhere: keep it to the chain, so the start fails clearly. */
+    char first[64];
+    util_strlcpy(first, chain, sizeof(first));
+    first[strcspn(first, ", ")] = '\0';
+    SDL_SetHintWithPriority(SDL_HINT_VIDEODRIVER, first, SDL_HINT_OVERRIDE);
     log_error("no video driver of the chain '%s' works: %s", chain, tried.data);
     buf_deinit(&tried);
     free(copy);
