@@ -46,7 +46,8 @@ IT_BIN = $(IT_SRC:tests/%.c=$(BUILD)/tests/%)
 HTTPD = $(BUILD)/tests/httpd
 
 .PHONY: all deps run check unit san integration check-deps format \
-        format-check check-threads fuzz screenshot bench clean install
+        format-check check-threads fuzz screenshot bench clean install \
+        uninstall install-check bench-idle
 
 all: $(BIN)
 
@@ -127,6 +128,7 @@ check: all check-deps format-check
 	@$(MAKE) --no-print-directory san
 	@$(MAKE) --no-print-directory check-threads
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory install-check
 
 # The inbox under ThreadSanitizer: the one place two threads meet.
 check-threads:
@@ -166,5 +168,37 @@ install: $(BIN)
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/newswire
 	install -m 644 fonts/*.ttf fonts/LICENSE-DejaVu.txt $(DESTDIR)$(DATADIR)/fonts/
 	install -m 644 assets/demo-feed.json $(DESTDIR)$(DATADIR)/assets/
+	install -d $(DESTDIR)$(SYSCONFDIR)/newswire $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(MANDIR)/man1
+	@conf=$(DESTDIR)$(SYSCONFDIR)/newswire/newswire.conf; \
+	if [ -e "$$conf" ]; then \
+	    install -m 644 config/newswire.conf "$$conf.new"; \
+	    echo "install: kept $$conf; the new example is $$conf.new"; \
+	else install -m 644 config/newswire.conf "$$conf"; fi
+	sed -e 's|/usr/local/bin/newswire|$(PREFIX)/bin/newswire|' \
+	    -e 's|/etc/newswire/|$(SYSCONFDIR)/newswire/|' \
+	    config/newswire.service > $(DESTDIR)$(UNITDIR)/newswire.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/newswire.service
+	install -m 644 config/newswire.sysusers $(DESTDIR)$(SYSUSERSDIR)/newswire.conf
+	install -m 644 docs/newswire.1 $(DESTDIR)$(MANDIR)/man1/newswire.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/newswire \
+	    $(DESTDIR)$(UNITDIR)/newswire.service \
+	    $(DESTDIR)$(SYSUSERSDIR)/newswire.conf \
+	    $(DESTDIR)$(MANDIR)/man1/newswire.1
+	rm -rf $(DESTDIR)$(DATADIR)
+	@echo "uninstall: $(DESTDIR)$(SYSCONFDIR)/newswire is left in place"
+
+# Installs into a temporary DESTDIR and runs the installed binary; checks
+# the unit file with systemd-analyze and the man page with groff when
+# they are there.
+install-check: $(BIN)
+	@sh tests/install-check.sh
+
+# Screen-off cost: CPU share and wake-ups per second while the display
+# schedule has the screen off (prints figures; not a pass/fail test).
+bench-idle: $(BIN)
+	@sh bench/idle.sh $(BIN)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

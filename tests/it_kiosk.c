@@ -1008,6 +1008,41 @@ test_video_driver_chain_is_logged(void **state)
     it_result_free(&r);
 }
 
+static void
+test_help_and_man_page_tell_of_ctl(void **state)
+{
+    (void)state;
+    const char *argv[] = {it_bin(), "--help", NULL};
+    RunResult r = it_run(argv, NULL, 10);
+    assert_int_equal(r.status, 0);
+    const char *want[] = {"newswire ctl [-c FILE] [--socket PATH] COMMAND",
+                          "breaking TEXT [SECONDS]", "SIGHUP reloads",
+                          "kiosk.quit_key"};
+    for (size_t i = 0; i < ARRAY_LEN(want); i++) {
+        if (!strstr(r.out, want[i]))
+            fail_msg("--help lacks '%s'", want[i]);
+    }
+    it_result_free(&r);
+    /* Every control command is documented where users look. */
+    char *readme = read_text("README.md");
+    char *man = read_text("docs/newswire.1");
+    const char *cmds[] = {"next",    "prev",     "pause", "resume", "reload",
+                          "refresh", "breaking", "clear", "status"};
+    char *section = strstr(man, ".SH CONTROL");
+    assert_non_null(section);
+    char *end = strstr(section + 1, ".SH ");
+    if (end)
+        *end = '\0';
+    for (size_t i = 0; i < ARRAY_LEN(cmds); i++) {
+        if (!strstr(section, cmds[i]))
+            fail_msg("docs/newswire.1's CONTROL section lacks '%s'", cmds[i]);
+        if (!strstr(readme, cmds[i]))
+            fail_msg("README.md does not mention '%s'", cmds[i]);
+    }
+    free(readme);
+    free(man);
+}
+
 int
 main(void)
 {
@@ -1028,6 +1063,7 @@ main(void)
         cmocka_unit_test_teardown(test_kiosk_keys, kill_leftovers),
         cmocka_unit_test_teardown(test_video_driver_chain_is_logged,
                                   kill_leftovers),
+        cmocka_unit_test(test_help_and_man_page_tell_of_ctl),
     };
     return cmocka_run_group_tests_name("kiosk", tests, NULL, NULL);
 }
