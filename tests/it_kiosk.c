@@ -785,6 +785,8 @@ test_control_bad_requests(void **state)
     assert_true(frames > 60);
     ctl_expect(sock, "next", "ok next");
     assert_true(stderr_has(&p, "control: refused a request"));
+    /* The start-up log gives the display's rate as measured. */
+    assert_true(wait_stderr(&p, "measured refresh: ", 3000));
     stop_ok(&p);
     free(conf);
     free(feed);

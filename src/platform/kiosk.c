@@ -146,6 +146,8 @@ struct Kiosk {
     int64_t next_ping_ns;
     bool ready_sent;
     bool stopping_sent;
+    int rate_frames; /* presents counted for the measured rate; -1 done */
+    int64_t rate_t0_ns;
     LogLatch fetch_latch;
 
     /* schedule */
@@ -455,8 +457,17 @@ run_command(Kiosk *k, const char *what, const char *command)
         return;
     }
     char *argv[] = {"/bin/sh", "-c", (char *)command, NULL};
+    /* The command gets SIGPIPE back (ignored here) like any shell. */
+    posix_spawnattr_t attr;
+    sigset_t def;
+    posix_spawnattr_init(&attr);
+    sigemptyset(&def);
+    sigaddset(&def, SIGPIPE);
+    posix_spawnattr_setsigdefault(&attr, &def);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
     pid_t pid;
-    int rc = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ);
+    int rc = posix_spawn(&pid, "/bin/sh", NULL, &attr, argv, environ);
+    posix_spawnattr_destroy(&attr);
     if (rc != 0) {
         log_fail(&k->command_latch, LOG_WARN, "%s: cannot run '%s': %s", what,
                  command, strerror(rc));
@@ -665,9 +676,34 @@ kiosk_tick(Kiosk *k, const KioskFrame *frame)
     return a;
 }
 
+/* The rate frames actually reach the screen (the refresh rate under
+ * vsync), measured once over RATE_MEASURE_NS after the first frames. */
+#define RATE_SKIP_FRAMES 10 /* the first frames upload every texture */
+#define RATE_MEASURE_NS (2 * NS_PER_S)
+
+static void
+measure_rate(Kiosk *k)
+{
+    if (k->rate_frames < 0)
+        return;
+    int64_t now = mono_ns();
+    if (++k->rate_frames == RATE_SKIP_FRAMES) {
+        k->rate_t0_ns = now;
+    } else if (k->rate_frames > RATE_SKIP_FRAMES &&
+               now - k->rate_t0_ns >= RATE_MEASURE_NS) {
+        int n = k->rate_frames - RATE_SKIP_FRAMES;
+        log_info("measured refresh: %.2f Hz (%d frames in %.2f s)",
+                 n * 1e9 / (double)(now - k->rate_t0_ns), n,
+                 (double)(now - k->rate_t0_ns) / 1e9);
+        k->rate_frames = -1;
+    }
+}
+
 void
 kiosk_presented(Kiosk *k)
 {
+    if (k->screen_on)
+        measure_rate(k);
     if (k->ready_sent)
         return;
     k->ready_sent = true;
