@@ -109,6 +109,27 @@ else
     echo "[  SKIPPED ] systemd-analyze verify: systemd-analyze is not installed"
 fi
 
+if command -v systemd-sysusers >/dev/null 2>&1; then
+    sysusers() {
+        # Into an empty root: creates the user and puts it in the groups.
+        mkdir -p "$dest/sysroot/etc"
+        : >"$dest/sysroot/etc/passwd"
+        : >"$dest/sysroot/etc/group"
+        systemd-sysusers --root="$dest/sysroot" \
+            "$root/usr/lib/sysusers.d/newswire.conf" || return 1
+        grep -q '^newswire:x:[0-9]*:[0-9]*:.*:/usr/sbin/nologin$' \
+            "$dest/sysroot/etc/passwd" || return 1
+        for g in video render input; do
+            grep -q "^$g:x:[0-9]*:newswire\$" "$dest/sysroot/etc/group" ||
+                { echo "newswire is not in $g"; cat "$dest/sysroot/etc/group"; return 1; }
+        done
+    }
+    check "systemd-sysusers creates the service user in video, render, input" \
+        sysusers
+else
+    echo "[  SKIPPED ] sysusers check: systemd-sysusers is not installed"
+fi
+
 if command -v groff >/dev/null 2>&1; then
     man_page() {
         out=$(groff -man -ww -z -Tutf8 "$root/usr/share/man/man1/newswire.1" 2>&1)

@@ -851,7 +851,9 @@ static void
 test_signals_during_stalled_download(void **state)
 {
     (void)state;
-    char *root = xasprintf("%s/tests/fixtures", getenv("PWD"));
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof(cwd)));
+    char *root = xasprintf("%s/tests/fixtures", cwd);
     int port;
     int httpd = it_httpd_start(root, &port);
     assert_true(httpd > 0);

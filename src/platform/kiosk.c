@@ -7,7 +7,6 @@
  * Once a quit is under way, a second SIGTERM/SIGINT or a shutdown that
  * takes longer than STOP_LIMIT_S ends the process on the spot.
  */
-#define _GNU_SOURCE /* struct ucred in sd-daemon.h users, environ */
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -332,13 +331,12 @@ open_control(Kiosk *k, int64_t now_ns)
         log_info("control socket %s", k->set.socket);
 }
 
-static void notify(Kiosk *k, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* One sd_notify message; nothing happens without NOTIFY_SOCKET. */
+static void notify(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void
-notify(Kiosk *k, const char *fmt, ...)
+notify(const char *fmt, ...)
 {
-    (void)k;
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
@@ -514,8 +512,8 @@ format_change(int64_t in_s, char *buf, size_t n)
     snprintf(buf, n, "until %s", when);
 }
 
-/* Applies the schedule at the current local time; true when it changed
- * the screen. */
+/* Applies the schedule at the current local time: blanks or lights the
+ * screen when its state changes. */
 static void
 check_schedule(Kiosk *k, int64_t now_ns)
 {
@@ -541,13 +539,15 @@ check_schedule(Kiosk *k, int64_t now_ns)
         if (k->display)
             display_blank(k->display, false);
         run_command(k, "schedule.on_command", k->set.on_command);
-        notify(k, "STATUS=Showing news");
+        notify("STATUS=Showing news");
     } else {
         log_info("screen off by schedule (%s)", until);
+        if (k->rate_frames > 0)
+            k->rate_frames = 0; /* measure the rate afresh when back on */
         if (k->display)
             display_blank(k->display, true);
         run_command(k, "schedule.off_command", k->set.off_command);
-        notify(k, "STATUS=Screen off by schedule (%s)", until);
+        notify("STATUS=Screen off by schedule (%s)", until);
         kiosk_presented(k); /* the black frame counts as the first */
     }
 }
@@ -609,7 +609,7 @@ kiosk_free(Kiosk *k)
     if (!k)
         return;
     if (!k->stopping_sent)
-        notify(k, "STOPPING=1");
+        notify("STOPPING=1");
     control_close(k->ctl);
     if (k->command_pid > 0)
         waitpid(k->command_pid, NULL, WNOHANG);
@@ -626,7 +626,7 @@ kiosk_tick(Kiosk *k, const KioskFrame *frame)
         if (!k->stopping_sent) {
             log_info("%s received; stopping",
                      sig_quit == SIGINT ? "SIGINT" : "SIGTERM");
-            notify(k, "STOPPING=1");
+            notify("STOPPING=1");
             k->stopping_sent = true;
             alarm(STOP_LIMIT_S);
         }
@@ -650,7 +650,7 @@ kiosk_tick(Kiosk *k, const KioskFrame *frame)
     a.banner_changed = k->pending.banner_changed;
     memset(&k->pending, 0, sizeof(k->pending));
     if (a.reload)
-        notify(k, "RELOADING=1\nSTATUS=Reloading the configuration");
+        notify("RELOADING=1\nSTATUS=Reloading the configuration");
     if (k->banner[0] && now >= k->banner_until_ns) {
         log_info("breaking banner expired");
         k->banner[0] = '\0';
@@ -663,7 +663,7 @@ kiosk_tick(Kiosk *k, const KioskFrame *frame)
     if (k->watchdog_usec && now >= k->next_ping_ns) {
         int64_t busy = fetch_busy_ms(k, now);
         if (busy <= k->set.fetch_stall_ms) {
-            notify(k, "WATCHDOG=1");
+            notify("WATCHDOG=1");
             log_recovered(&k->fetch_latch, "fetch thread responsive again");
         } else {
             log_fail(&k->fetch_latch, LOG_ERROR,
@@ -707,7 +707,7 @@ kiosk_presented(Kiosk *k)
     if (k->ready_sent)
         return;
     k->ready_sent = true;
-    notify(k, "READY=1\nSTATUS=%s",
+    notify("READY=1\nSTATUS=%s",
            k->screen_on ? "Showing news" : "Screen off by schedule");
 }
 
@@ -783,7 +783,6 @@ kiosk_reloaded(Kiosk *k, const Config *cfg, const char *err)
         free(line);
     }
     k->reload_waiter_count = 0;
-    notify(k, "READY=1\nSTATUS=%s",
-           cfg ? "Configuration reloaded"
-               : "Reload refused; old configuration");
+    notify("READY=1\nSTATUS=%s", cfg ? "Configuration reloaded"
+                                     : "Reload refused; old configuration");
 }
