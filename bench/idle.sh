@@ -30,8 +30,8 @@ sample() {
 measure() { # label, args... (environment from $run_env)
     label=$1
     shift
-    env $run_env "$bin" --headless -c /dev/null --set control.socket= "$@" \
-        2>"$tmp/stderr.txt" &
+    env $run_env "$bin" ${mode:---headless} -c /dev/null \
+        --set control.socket= "$@" 2>"$tmp/stderr.txt" &
     pid=$!
     sleep 2
     if ! kill -0 "$pid" 2>/dev/null; then
@@ -58,7 +58,7 @@ off=""
 for d in mon tue wed thu fri sat sun; do
     off="$off --set schedule.$d=off"
 done
-echo "newswire idle cost, headless, measured over $secs s after a 2 s warm-up"
+echo "newswire idle cost (headless unless stated), over $secs s after a 2 s warm-up"
 run_env=
 # shellcheck disable=SC2086
 measure "screen off by schedule" $off
@@ -68,3 +68,18 @@ run_env="WATCHDOG_USEC=30000000 NOTIFY_SOCKET=$tmp/notify.sock"
 measure "screen off, systemd watchdog 30 s" $off
 run_env=
 measure "screen on, 1280x720 (for comparison)" --size 1280x720
+
+# The same in kiosk mode on an X server, when Xvfb is installed.
+if command -v Xvfb >/dev/null 2>&1; then
+    n=90
+    while [ -e "/tmp/.X$n-lock" ] && [ $n -lt 99 ]; do n=$((n + 1)); done
+    Xvfb ":$n" -screen 0 1280x720x24 >/dev/null 2>&1 &
+    xpid=$!
+    sleep 1
+    run_env="DISPLAY=:$n"
+    mode=--fullscreen
+    # shellcheck disable=SC2086
+    measure "X11 kiosk mode, screen off" $off
+    kill "$xpid"
+    wait "$xpid" 2>/dev/null
+fi
