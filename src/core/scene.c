@@ -48,7 +48,9 @@ struct Scene {
     bool has_status;
     char status_line[128]; /* fitted to the clock box */
     bool status_warn;
-    Card waiting;     /* shown when there is no story */
+    Card waiting; /* shown when there is no story */
+
+    /* scene_set_banner() */
     char *banner;     /* breaking text, owned; NULL when none */
     char *banner_fit; /* banner fitted to the strip, owned */
     int banner_label_w;

@@ -41,7 +41,9 @@ struct Fetcher {
     bool running;
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    bool refresh;         /* [lock] */
+    bool refresh; /* [lock] */
+
+    /* Heartbeat (fetcher_busy_ms) and the test-only freeze hook. */
     atomic_llong beat_ms; /* start of the current step; 0 idle */
     int64_t freeze_at_ms; /* test hook; 0 off */
 };
