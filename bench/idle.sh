@@ -4,7 +4,8 @@
 # Runs headless (SDL's dummy driver, where SDL itself would poll for events
 # at 1 kHz), waits 2 s, then counts over SECONDS (default 10) for all of the
 # process's threads: CPU time (from /proc/PID/task/*/schedstat, in ns) and
-# wake-ups (voluntary + involuntary context switches). Prints figures; the
+# wake-ups (voluntary + involuntary context switches); when Xvfb is
+# installed, also in kiosk mode on an X server. Prints figures; the
 # goal for the screen-off state is at most 10 wake-ups/s and 0.5 % of one
 # core.
 bin=${1:-build/newswire}

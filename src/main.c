@@ -740,6 +740,8 @@ run_ctl(int argc, char **argv)
             a.config_path = argv[++i];
         else if (!strcmp(argv[i], "--socket") && i + 1 < argc)
             socket = argv[++i];
+        else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+            return fputs(USAGE, stdout) < 0;
         else
             usage_error("ctl: unknown option %s", argv[i]);
     }
