@@ -10,7 +10,7 @@ BUILD ?= build
 SAN ?=
 
 CORE_PKGS = libcjson inih libxml-2.0
-PLATFORM_PKGS = sdl2 SDL2_ttf SDL2_image libcurl
+PLATFORM_PKGS = sdl2 SDL2_ttf SDL2_image libcurl libsystemd
 TEST_PKGS = cmocka
 # Text: bidi levels in core, fallback fonts found through fontconfig.
 CORE_PKGS += fribidi
@@ -19,7 +19,8 @@ PLATFORM_PKGS += fontconfig
 # Debian packages: what `make deps` installs when missing.
 DEB_PACKAGES = make gcc libc6-dev pkg-config \
                libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev \
-               libcurl4-openssl-dev libcjson-dev libinih-dev libcmocka-dev libxml2-dev \
+               libcurl4-openssl-dev libcjson-dev libinih-dev libcmocka-dev \
+               libxml2-dev libsystemd-dev \
                clang-format
 # Bidi and font fallback; the Noto fonts cover the scripts the tests draw.
 DEB_PACKAGES += libfribidi-dev libfontconfig-dev fonts-noto-core fonts-noto-cjk
@@ -51,7 +52,7 @@ HTTPD = $(BUILD)/tests/httpd
 
 .PHONY: all deps run check unit san integration check-deps format \
         format-check check-threads fuzz fuzz-replay golden screenshot bench \
-        bench-decode clean install
+        bench-decode clean install uninstall install-check bench-idle
 
 all: $(BIN)
 
@@ -133,6 +134,7 @@ check: all check-deps format-check
 	@$(MAKE) --no-print-directory fuzz-replay
 	@$(MAKE) --no-print-directory check-threads
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory install-check
 
 # The inbox under ThreadSanitizer: the one place two threads meet.
 check-threads:
@@ -202,5 +204,37 @@ install: $(BIN)
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/newswire
 	install -m 644 fonts/*.ttf fonts/LICENSE-DejaVu.txt $(DESTDIR)$(DATADIR)/fonts/
 	install -m 644 assets/demo-feed.json $(DESTDIR)$(DATADIR)/assets/
+	install -d $(DESTDIR)$(SYSCONFDIR)/newswire $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(MANDIR)/man1
+	@conf=$(DESTDIR)$(SYSCONFDIR)/newswire/newswire.conf; \
+	if [ -e "$$conf" ]; then \
+	    install -m 644 config/newswire.conf "$$conf.new"; \
+	    echo "install: kept $$conf; the new example is $$conf.new"; \
+	else install -m 644 config/newswire.conf "$$conf"; fi
+	sed -e 's|/usr/local/bin/newswire|$(PREFIX)/bin/newswire|' \
+	    -e 's|/etc/newswire/|$(SYSCONFDIR)/newswire/|' \
+	    config/newswire.service > $(DESTDIR)$(UNITDIR)/newswire.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/newswire.service
+	install -m 644 config/newswire.sysusers $(DESTDIR)$(SYSUSERSDIR)/newswire.conf
+	install -m 644 docs/newswire.1 $(DESTDIR)$(MANDIR)/man1/newswire.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/newswire \
+	    $(DESTDIR)$(UNITDIR)/newswire.service \
+	    $(DESTDIR)$(SYSUSERSDIR)/newswire.conf \
+	    $(DESTDIR)$(MANDIR)/man1/newswire.1
+	rm -rf $(DESTDIR)$(DATADIR)
+	@echo "uninstall: $(DESTDIR)$(SYSCONFDIR)/newswire is left in place"
+
+# Installs into a temporary DESTDIR and runs the installed binary; checks
+# the unit file with systemd-analyze and the man page with groff when
+# they are there.
+install-check: $(BIN)
+	@sh tests/install-check.sh
+
+# Screen-off cost: CPU share and wake-ups per second while the display
+# schedule has the screen off (prints figures; not a pass/fail test).
+bench-idle: $(BIN)
+	@sh bench/idle.sh $(BIN)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

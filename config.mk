@@ -2,6 +2,10 @@
 VERSION = 0.1.0
 PREFIX ?= /usr/local
 DATADIR ?= $(PREFIX)/share/newswire
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
 OPTFLAGS ?= -O2 -g
 WARNFLAGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

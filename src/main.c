@@ -16,11 +16,13 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "control.h"
 #include "display.h"
 #include "feed.h"
 #include "fetch.h"
 #include "http.h"
 #include "inbox.h"
+#include "kiosk.h"
 #include "log.h"
 #include "pacing.h"
 #include "scene.h"
@@ -54,6 +56,7 @@ typedef struct Args {
 
 static const char USAGE[] =
     "Usage: newswire [options]\n"
+    "       newswire ctl [-c FILE] [--socket PATH] COMMAND [ARGS]\n"
     "A news ticker and story-card display for wall screens and kiosks.\n"
     "\n"
     "  -c, --config FILE     config file (INI); default search:\n"
@@ -94,7 +97,14 @@ static const char USAGE[] =
     "  -h, --help            print this help\n"
     "\n"
     "Keys in a window: space pauses, left/right change card, r refetches,\n"
-    "f toggles full screen, q or Esc quits.\n"
+    "f toggles full screen, q or Esc quits. In kiosk mode (--fullscreen)\n"
+    "only kiosk.quit_key quits (default ctrl+alt+q).\n"
+    "Signals: SIGTERM and SIGINT stop, SIGHUP reloads the config file.\n"
+    "\n"
+    "newswire ctl sends COMMAND to a running newswire over control.socket\n"
+    "(found through -c FILE or the default config search, or --socket):\n"
+    "  next, prev, pause, resume, reload, refresh, status (JSON), clear,\n"
+    "  breaking TEXT [SECONDS] (a breaking-news banner that expires), help\n"
     "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration "
     "error.\n";
 
@@ -258,7 +268,7 @@ find_data_dir(char *out, size_t n)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            const char *cands[] = {"/..", ""};
+            const char *cands[] = {"/..", "", "/../share/newswire"};
             for (size_t i = 0; i < ARRAY_LEN(cands); i++) {
                 char probe[PATH_MAX + 64];
                 snprintf(probe, sizeof(probe), "%s%s/assets/demo-feed.json",
@@ -308,36 +318,34 @@ find_config(const Args *a, char *buf, size_t n)
     return NULL;
 }
 
-/* Loads file, --set and --feed into cfg; exits 2 with FILE:LINE on error. */
-static void
-load_config(const Args *a, const char *data_dir, Config *cfg,
-            const char **used_path)
+/* Loads file, --set and --feed into cfg; -1 with FILE:LINE in err. */
+static int
+load_config_from(const Args *a, const char *data_dir, Config *cfg,
+                 const char **used_path, char *err, size_t errlen)
 {
     char buf[PATH_MAX];
-    char err[512];
+    char msg[512];
     config_defaults(cfg);
     const char *path = find_config(a, buf, sizeof(buf));
-    if (path && config_load_file(cfg, path, err, sizeof(err)) < 0) {
-        fprintf(stderr, "%s\n", err);
-        exit(EXIT_USAGE);
-    }
-    *used_path = path ? xstrdup(path) : NULL;
+    if (path && config_load_file(cfg, path, err, errlen) < 0)
+        return -1;
     for (int i = 0; i < a->set_count; i++) {
-        if (config_set_override(cfg, a->sets[i], err, sizeof(err)) < 0) {
-            fprintf(stderr, "newswire: %s\n", err);
-            exit(EXIT_USAGE);
+        if (config_set_override(cfg, a->sets[i], msg, sizeof(msg)) < 0) {
+            util_errf(err, errlen, "newswire: %s", msg);
+            return -1;
         }
     }
     for (int i = 0; i < a->feed_count; i++) {
-        if (config_add_feed_url(cfg, a->feeds[i], err, sizeof(err)) < 0) {
-            fprintf(stderr, "newswire: %s\n", err);
-            exit(EXIT_USAGE);
+        if (config_add_feed_url(cfg, a->feeds[i], msg, sizeof(msg)) < 0) {
+            util_errf(err, errlen, "newswire: %s", msg);
+            return -1;
         }
     }
-    if (config_validate(cfg, err, sizeof(err)) < 0) {
-        fprintf(stderr, "%s: %s\n", path ? path : "newswire", err);
-        exit(EXIT_USAGE);
+    if (config_validate(cfg, msg, sizeof(msg)) < 0) {
+        util_errf(err, errlen, "%s: %s", path ? path : "newswire", msg);
+        return -1;
     }
+    *used_path = path ? xstrdup(path) : NULL;
     if (a->w) {
         cfg->width = a->w;
         cfg->height = a->h;
@@ -345,7 +353,20 @@ load_config(const Args *a, const char *data_dir, Config *cfg,
     if (cfg->feed_count == 0) {
         char url[CONFIG_STR_MAX];
         snprintf(url, sizeof(url), "file://%s/assets/demo-feed.json", data_dir);
-        config_set(cfg, "feed.demo", "url", url, err, sizeof(err));
+        config_set(cfg, "feed.demo", "url", url, msg, sizeof(msg));
+    }
+    return 0;
+}
+
+/* The same at start-up: a bad configuration exits 2. */
+static void
+load_config(const Args *a, const char *data_dir, Config *cfg,
+            const char **used_path)
+{
+    char err[768];
+    if (load_config_from(a, data_dir, cfg, used_path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "%s\n", err);
+        exit(EXIT_USAGE);
     }
 }
 
@@ -396,10 +417,14 @@ typedef struct App {
     Scene *scene;
     Inbox *inbox;
     Fetcher *fetcher;
+    Kiosk *kiosk;         /* NULL for --screenshot */
+    Config *cfg_reloaded; /* owned; the config after a SIGHUP reload */
+    const char *data_dir;
     StoryList *stories; /* shown now; owned */
     DrawList dl;
     int64_t clock_base_s; /* wall clock at virtual time 0 */
     int64_t started_ns;   /* monotonic time at main() entry */
+    FetchStatus status;   /* latest from the fetch thread */
     bool fixed_clock;     /* --clock given */
 } App;
 
@@ -425,14 +450,17 @@ static void
 take_inbox(App *app)
 {
     StoryList *list = NULL;
-    FetchStatus st;
-    if (!inbox_take(app->inbox, &list, &st))
+    /* inbox_take() overwrites the status only when it changed, so the
+     * copy kept here is always the latest. */
+    if (!inbox_take(app->inbox, &list, &app->status))
         return;
-    scene_set_status(app->scene, &st);
+    scene_set_status(app->scene, &app->status);
+    if (app->kiosk)
+        kiosk_note_status(app->kiosk, &app->status);
     if (list) {
+        /* The scene copies what it shows; the list is kept for --stats,
+         * reloads and the control socket's status. */
         scene_set_stories(app->scene, list);
-        /* The scene now points at the new list; the old one was drawn for
-         * the last time in the previous frame. */
         story_list_free(app->stories);
         app->stories = list;
     }
@@ -522,6 +550,46 @@ sleep_until_ns(int64_t t)
         ;
 }
 
+/* SIGHUP or "reload": a config that does not validate changes nothing.
+ * A valid one gets a new scene and fetch thread; the stories on screen
+ * stay until the new thread posts. Display keys need a restart. */
+static void
+reload(App *app)
+{
+    Config *cfg = xcalloc(1, sizeof(Config));
+    const char *path = NULL;
+    char err[768];
+    if (load_config_from(app->args, app->data_dir, cfg, &path, err,
+                         sizeof(err)) < 0) {
+        kiosk_reloaded(app->kiosk, NULL, err);
+        free(cfg);
+        return;
+    }
+    free((char *)path);
+    if (cfg->width != app->cfg->width || cfg->height != app->cfg->height ||
+        cfg->fullscreen != app->cfg->fullscreen ||
+        cfg->vsync != app->cfg->vsync || cfg->fps != app->cfg->fps ||
+        cfg->max_texture_px != app->cfg->max_texture_px ||
+        strcmp(cfg->font_regular, app->cfg->font_regular) ||
+        strcmp(cfg->font_bold, app->cfg->font_bold) ||
+        strcmp(cfg->video_drivers, app->cfg->video_drivers))
+        log_warn("[display] and kiosk.video_drivers changes take effect at "
+                 "the next start");
+    fetcher_free(app->fetcher);
+    scene_free(app->scene);
+    free(app->cfg_reloaded);
+    app->cfg = app->cfg_reloaded = cfg;
+    app->scene = scene_new(cfg);
+    app->fetcher = fetcher_new(cfg, app->inbox);
+    kiosk_attach(app->kiosk, app->display, app->fetcher);
+    if (apply_layout(app) < 0 || fetcher_start(app->fetcher) < 0)
+        log_error("reload: cannot restart the display layout or the fetch "
+                  "thread");
+    scene_set_stories(app->scene, app->stories);
+    scene_set_banner(app->scene, kiosk_banner(app->kiosk));
+    kiosk_reloaded(app->kiosk, cfg, NULL);
+}
+
 static int
 run_loop(App *app)
 {
@@ -537,6 +605,7 @@ run_loop(App *app)
     int64_t last = start;
     int64_t next_frame = start;
     int64_t anim_ns = 0; /* virtual time: stops while paused */
+    int64_t step = 0;    /* cards skipped by keys and commands (status) */
     bool paused = false;
     int64_t stop_at = app->args->exit_after_s >= 0
                           ? start + (int64_t)(app->args->exit_after_s * 1e9)
@@ -554,6 +623,23 @@ run_loop(App *app)
         last = now;
         if (!paused)
             anim_ns += dt;
+        KioskFrame kf = {now,         fs->frames,
+                         fs->dropped, paused,
+                         step,        app->stories ? app->stories->count : 0};
+        KioskActions ka = kiosk_tick(app->kiosk, &kf);
+        if (ka.quit)
+            break;
+        if (ka.reload)
+            reload(app);
+        if (ka.refresh)
+            fetcher_refresh(app->fetcher);
+        if (ka.banner_changed)
+            scene_set_banner(app->scene, kiosk_banner(app->kiosk));
+        paused = ka.pause ? ka.pause > 0 : paused;
+        if (ka.step) {
+            scene_skip(app->scene, ka.step);
+            step += ka.step;
+        }
         AppEvent ev;
         bool quit = false;
         while ((ev = display_poll(app->display)) != EV_NONE) {
@@ -562,9 +648,9 @@ run_loop(App *app)
             else if (ev == EV_PAUSE)
                 paused = !paused;
             else if (ev == EV_NEXT)
-                scene_skip(app->scene, 1);
+                scene_skip(app->scene, 1), step++;
             else if (ev == EV_PREV)
-                scene_skip(app->scene, -1);
+                scene_skip(app->scene, -1), step--;
             else if (ev == EV_REFRESH)
                 fetcher_refresh(app->fetcher);
             else if (ev == EV_FULLSCREEN)
@@ -575,6 +661,10 @@ run_loop(App *app)
         if (quit)
             break;
         take_inbox(app);
+        if (ka.screen_off) {
+            kiosk_idle(app->kiosk, stop_at);
+            continue;
+        }
         int64_t virt_ms = (now - start) / 1000000;
         SceneTime t = {anim_ms(app, anim_ns / 1000000), wall_now(app, virt_ms),
                        paused};
@@ -584,17 +674,23 @@ run_loop(App *app)
         fs->hist[MIN((size_t)(work / 25000), ARRAY_LEN(fs->hist) - 1)]++;
         fs->frames++;
         display_present(app->display);
+        kiosk_presented(app->kiosk);
         if (fs->frames == 1)
             log_info("first frame presented %.1f ms after start",
                      (double)(mono_ns() - app->started_ns) / 1e6);
-        if (vsync) {
-            int mhz = refresh_meter_add(&meter, mono_ns());
-            if (mhz) {
-                log_info("measured refresh %.3f Hz", mhz / 1000.0);
+        /* The rate frames really reach the screen, logged once for the
+         * start-up diagnostics; under vsync it is the refresh rate the
+         * crawl steps by. */
+        int mhz = refresh_meter_add(&meter, mono_ns());
+        if (mhz) {
+            log_info("measured refresh: %.3f Hz (%s)", mhz / 1000.0,
+                     vsync ? "vsync" : "paced by newswire, no vsync");
+            if (vsync) {
                 scene_set_refresh(app->scene, mhz);
                 frame_ns = 1000000000000LL / mhz;
             }
-        } else {
+        }
+        if (!vsync) {
             /* A fixed schedule, so sleeping never drifts the rate. */
             next_frame += frame_ns;
             if (next_frame < now)
@@ -609,8 +705,8 @@ run_loop(App *app)
 }
 
 static int
-run_display(const Args *a, const Config *cfg, const char *data_dir,
-            int64_t started_ns)
+run_display(const Args *a, const Config *cfg, const char *cfg_path,
+            const char *data_dir, int64_t started_ns)
 {
     char font_regular[PATH_MAX], font_bold[PATH_MAX], err[512];
     resolve_path(data_dir, cfg->font_regular, font_regular,
@@ -634,6 +730,7 @@ run_display(const Args *a, const Config *cfg, const char *data_dir,
         .font_bold = font_bold,
     };
     App app = {.cfg = cfg, .args = a, .started_ns = started_ns};
+    app.data_dir = data_dir;
     app.fixed_clock = a->clock != NULL;
     app.clock_base_s = (int64_t)time(NULL);
     if (a->clock && !time_parse(a->clock, &app.clock_base_s)) {
@@ -641,9 +738,13 @@ run_display(const Args *a, const Config *cfg, const char *data_dir,
                 a->clock);
         return EXIT_USAGE;
     }
+    if (!a->screenshot)
+        app.kiosk = kiosk_new(cfg, cfg_path, mode == DISPLAY_FULLSCREEN,
+                              mode == DISPLAY_HEADLESS);
     app.display = display_open(&dopts, err, sizeof(err));
     if (!app.display) {
         fprintf(stderr, "newswire: %s\n", err);
+        kiosk_free(app.kiosk);
         return 1;
     }
     char desc[256];
@@ -657,6 +758,7 @@ run_display(const Args *a, const Config *cfg, const char *data_dir,
     if (rc == 0 && a->screenshot) {
         rc = screenshot(&app);
     } else if (rc == 0) {
+        kiosk_attach(app.kiosk, app.display, app.fetcher);
         if (fetcher_start(app.fetcher) < 0) {
             fprintf(stderr, "newswire: cannot start the fetch thread\n");
             rc = 1;
@@ -667,9 +769,63 @@ run_display(const Args *a, const Config *cfg, const char *data_dir,
     fetcher_free(app.fetcher); /* stops and joins the thread */
     inbox_free(app.inbox);
     scene_free(app.scene);
+    kiosk_free(app.kiosk);
+    free(app.cfg_reloaded);
     story_list_free(app.stories);
     draw_list_deinit(&app.dl);
     display_close(app.display);
+    return rc;
+}
+
+/* newswire ctl [-c FILE] [--socket PATH] COMMAND [ARGS]: exit 0 on "ok"
+ * or a status, 1 on an error reply or no answer, 2 on usage. */
+static int
+run_ctl(int argc, char **argv)
+{
+    Args a = {0};
+    const char *socket = NULL;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) &&
+            i + 1 < argc)
+            a.config_path = argv[++i];
+        else if (!strcmp(argv[i], "--socket") && i + 1 < argc)
+            socket = argv[++i];
+        else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+            return fputs(USAGE, stdout) < 0;
+        else
+            usage_error("ctl: unknown option %s", argv[i]);
+    }
+    char err[768];
+    Buf req, reply;
+    buf_init(&req);
+    buf_init(&reply);
+    if (ctl_format_request(argc - i, (const char *const *)argv + i, &req, err,
+                           sizeof(err)) < 0)
+        usage_error("ctl: %s", err);
+    Config *cfg = xcalloc(1, sizeof(Config));
+    const char *path = NULL;
+    if (!socket && load_config_from(&a, "", cfg, &path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_USAGE;
+    }
+    if (!socket)
+        socket = cfg->control_socket;
+    int rc = 1;
+    if (!*socket)
+        fprintf(stderr, "newswire: control.socket is empty in %s\n",
+                path ? path : "the configuration");
+    else if (control_request(socket, req.data, 10000, &reply, err,
+                             sizeof(err)) < 0)
+        fprintf(stderr, "newswire: %s\n", err);
+    else
+        rc = strncmp(reply.data, "error", 5) ? 0 : 1;
+    if (reply.len)
+        fprintf(rc ? stderr : stdout, "%s\n", reply.data);
+    buf_deinit(&req);
+    buf_deinit(&reply);
+    free(cfg);
+    free((char *)path);
     return rc;
 }
 
@@ -677,6 +833,8 @@ int
 main(int argc, char **argv)
 {
     int64_t started_ns = mono_ns();
+    if (argc > 1 && !strcmp(argv[1], "ctl"))
+        return run_ctl(argc - 1, argv + 1);
     Args args;
     parse_args(argc, argv, &args);
     char data_dir[PATH_MAX];
@@ -706,7 +864,7 @@ main(int argc, char **argv)
             rc = dump_feed(cfg, wall);
         }
     } else {
-        rc = run_display(&args, cfg, data_dir, started_ns);
+        rc = run_display(&args, cfg, cfg_path, data_dir, started_ns);
     }
     http_global_cleanup();
     free(cfg);

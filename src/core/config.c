@@ -18,6 +18,9 @@
 #include "config.h"
 #include "jsonptr.h"
 #include "timefmt.h"
+#include "keycombo.h"
+#include "log.h"
+#include "schedule.h"
 #include "util.h"
 
 typedef enum KeyType {
@@ -26,6 +29,9 @@ typedef enum KeyType {
     KEY_STR,
     KEY_COLOR,
     KEY_ENUM,
+    KEY_LEVEL, /* log level name, stored as int */
+    KEY_KEYS,  /* key combination (keycombo.h), stored as text */
+    KEY_DAYS,  /* a day of the display schedule (schedule.h), as text */
 } KeyType;
 
 typedef struct KeyDef {
@@ -102,6 +108,33 @@ static const KeyDef KEYS[] = {
      "60"},
     {"breaking", "label", KEY_STR, OFF(breaking_label), 1,
      STRMAX(breaking_label), "BREAKING"},
+    {"log", "level", KEY_LEVEL, OFF(log_level), 0, 0, "info"},
+    {"kiosk", "video_drivers", KEY_STR, OFF(video_drivers), 1,
+     STRMAX(video_drivers), "auto"},
+    {"kiosk", "quit_key", KEY_KEYS, OFF(quit_key), 0, STRMAX(quit_key),
+     "ctrl+alt+q"},
+    {"kiosk", "fetch_stall_s", KEY_INT, OFF(fetch_stall_s), 2, 3600, "120"},
+    {"control", "socket", KEY_STR, OFF(control_socket), 0,
+     STRMAX(control_socket), "/run/newswire/control.sock"},
+    {"control", "breaking_s", KEY_INT, OFF(breaking_s), 1, 86400, "300"},
+    {"schedule", "mon", KEY_DAYS, OFF(schedule_days[0]), 0,
+     STRMAX(schedule_days[0]), "on"},
+    {"schedule", "tue", KEY_DAYS, OFF(schedule_days[1]), 0,
+     STRMAX(schedule_days[1]), "on"},
+    {"schedule", "wed", KEY_DAYS, OFF(schedule_days[2]), 0,
+     STRMAX(schedule_days[2]), "on"},
+    {"schedule", "thu", KEY_DAYS, OFF(schedule_days[3]), 0,
+     STRMAX(schedule_days[3]), "on"},
+    {"schedule", "fri", KEY_DAYS, OFF(schedule_days[4]), 0,
+     STRMAX(schedule_days[4]), "on"},
+    {"schedule", "sat", KEY_DAYS, OFF(schedule_days[5]), 0,
+     STRMAX(schedule_days[5]), "on"},
+    {"schedule", "sun", KEY_DAYS, OFF(schedule_days[6]), 0,
+     STRMAX(schedule_days[6]), "on"},
+    {"schedule", "off_command", KEY_STR, OFF(schedule_off_command), 0,
+     STRMAX(schedule_off_command), ""},
+    {"schedule", "on_command", KEY_STR, OFF(schedule_on_command), 0,
+     STRMAX(schedule_on_command), ""},
 };
 
 /* The words each KEY_ENUM key accepts, stored as their index. */
@@ -344,6 +377,33 @@ set_key(Config *cfg, const KeyDef *k, const char *value, char *err,
             return -1;
         }
         return 0;
+    case KEY_LEVEL: {
+        LogLevel level;
+        if (!log_parse_level(value, &level)) {
+            util_errf(err, errlen,
+                      "%s.%s: '%s' is not one of error, warning, info, debug",
+                      k->section, k->key, value);
+            return -1;
+        }
+        *(int *)(void *)field = (int)level;
+        return 0;
+    }
+    case KEY_KEYS:
+    case KEY_DAYS: {
+        char msg[200];
+        KeyCombo combo;
+        ScheduleDay day;
+        int rc = k->type == KEY_KEYS
+                     ? keycombo_parse(value, &combo, msg, sizeof(msg))
+                     : schedule_parse_day(value, &day, msg, sizeof(msg));
+        if (rc < 0 || (long)strlen(value) > k->max) {
+            util_errf(err, errlen, "%s.%s: %s", k->section, k->key,
+                      rc < 0 ? msg : "value too long");
+            return -1;
+        }
+        util_strlcpy(field, value, (size_t)k->max + 1);
+        return 0;
+    }
     }
     ASSERT(0);
 }
@@ -877,6 +937,13 @@ config_validate(const Config *cfg, char *err, size_t errlen)
                   "cards.fade_ms (%d) must be at most half of cards.dwell_ms "
                   "(%d)",
                   cfg->card_fade_ms, cfg->card_dwell_ms);
+        return -1;
+    }
+    if (cfg->fetch_stall_s <= cfg->fetch_timeout_s) {
+        util_errf(err, errlen,
+                  "kiosk.fetch_stall_s (%d) must be more than fetch.timeout_s "
+                  "(%d): a transfer may take that long",
+                  cfg->fetch_stall_s, cfg->fetch_timeout_s);
         return -1;
     }
     for (size_t i = 0; i < cfg->feed_count; i++) {

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "schedule.h"
+
 #define CONFIG_MAX_FEEDS 32
 #define CONFIG_NAME_MAX 64
 #define CONFIG_STR_MAX 512
@@ -146,6 +148,17 @@ typedef struct Config {
     Color color_bar_text;
     Color color_clock_bg;
     Color color_warning;
+
+    /* [log], [kiosk], [control], [schedule]: running unattended */
+    int log_level;                       /* LogLevel */
+    char video_drivers[CONFIG_NAME_MAX]; /* "auto" or SDL names, a,b,c */
+    char quit_key[CONFIG_NAME_MAX];      /* kiosk mode; "" none */
+    int fetch_stall_s;                   /* watchdog: fetch thread hung */
+    char control_socket[108];            /* sun_path size; "" disables */
+    int breaking_s;                      /* banner default duration */
+    char schedule_days[SCHEDULE_DAYS][SCHEDULE_SPEC_MAX]; /* Monday first */
+    char schedule_off_command[CONFIG_STR_MAX];
+    char schedule_on_command[CONFIG_STR_MAX];
 } Config;
 
 /* Fills cfg with the documented defaults (no feeds). */

@@ -102,7 +102,14 @@ struct Scene {
     char status_line[128]; /* fitted to the clock box */
     bool status_warn;
     Card waiting; /* shown when there is no story */
+
+    /* scene_set_banner() */
+    char *banner;     /* breaking text, owned; NULL when none */
+    char *banner_fit; /* banner fitted to the strip, owned */
+    int banner_label_w;
 };
+
+static void fit_banner(Scene *sc);
 
 static int
 px(double v, double scale)
@@ -540,6 +547,8 @@ scene_free(Scene *sc)
     card_set_clear(&sc->old_set);
     card_clear(&sc->waiting);
     story_list_free(sc->source_list);
+    free(sc->banner);
+    free(sc->banner_fit);
     free(sc);
 }
 
@@ -614,6 +623,7 @@ scene_set_layout(Scene *sc, const Layout *lay, const TextMeasurer *m)
     update_step(sc);
     remeasure(sc);
     update_status(sc);
+    fit_banner(sc);
 }
 
 void
@@ -1126,6 +1136,50 @@ build_bar_boxes(Scene *sc, const SceneTime *t, DrawList *out)
               sc->status_line, NULL);
 }
 
+/* ---- breaking banner ---- */
+
+#define BANNER_LABEL "BREAKING"
+
+static void
+fit_banner(Scene *sc)
+{
+    free(sc->banner_fit);
+    sc->banner_fit = NULL;
+    if (!sc->banner || !sc->has_layout)
+        return;
+    double k = sc->lay.scale;
+    sc->banner_label_w =
+        measure(&sc->m, FONT_CRAWL_BOLD, BANNER_LABEL) + 2 * px(20, k);
+    int room = sc->lay.w - sc->banner_label_w - 2 * px(20, k);
+    sc->banner_fit = ellipsize(&sc->m, FONT_CRAWL, sc->banner, MAX(room, 0));
+}
+
+void
+scene_set_banner(Scene *sc, const char *text)
+{
+    free(sc->banner);
+    sc->banner = text && *text ? xstrdup(text) : NULL;
+    fit_banner(sc);
+}
+
+static void
+build_banner(Scene *sc, DrawList *out)
+{
+    if (!sc->banner_fit)
+        return;
+    const Config *cfg = sc->cfg;
+    double k = sc->lay.scale;
+    int h = sc->lay.bar.h;
+    draw_fill(out, (Rect){0, 0, sc->lay.w, h}, cfg->color_accent);
+    draw_fill(out, (Rect){0, 0, sc->banner_label_w, h}, cfg->color_bar);
+    draw_text(out, FONT_CRAWL_BOLD, px(20, k),
+              (h - sc->m.line_height[FONT_CRAWL_BOLD]) / 2, cfg->color_bar_text,
+              BANNER_LABEL, NULL);
+    draw_text(out, FONT_CRAWL, sc->banner_label_w + px(20, k),
+              (h - sc->m.line_height[FONT_CRAWL]) / 2, cfg->color_bar_text,
+              sc->banner_fit, NULL);
+}
+
 void
 scene_build(Scene *sc, const SceneTime *t, DrawList *out)
 {
@@ -1137,4 +1191,5 @@ scene_build(Scene *sc, const SceneTime *t, DrawList *out)
     build_cards(sc, t, out);
     build_crawl(sc, t, out);
     build_bar_boxes(sc, t, out);
+    build_banner(sc, out);
 }

@@ -68,6 +68,9 @@ void scene_set_status(Scene *scene, const FetchStatus *status);
 /* Moves the card rotation by delta cards at the next frame (keys). */
 void scene_skip(Scene *scene, int delta);
 void scene_build(Scene *scene, const SceneTime *t, DrawList *out);
+/* A breaking-news strip across the top of the screen, over everything
+ * else; text NULL or "" removes it. The text is copied. */
+void scene_set_banner(Scene *scene, const char *text);
 
 /* Exposed for tests and benchmarks. */
 int64_t scene_strip_px(const Scene *scene);  /* current crawl strip */

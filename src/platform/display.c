@@ -58,9 +58,13 @@ struct Display {
     size_t cache_count;
     uint64_t frame_no;
     DisplayStats stats;
+    bool kiosk;           /* display_set_kiosk() */
+    SDL_Keycode quit_key; /* kiosk: SDLK_UNKNOWN for none */
+    unsigned quit_mods;   /* KEYMOD_* */
 };
 
 static int prepare_targets(Display *d, char *err, size_t errlen);
+static bool kiosk_key(Display *d, const SDL_KeyboardEvent *k, AppEvent *ev);
 
 static void
 set_err_sdl(char *err, size_t errlen, const char *what)
@@ -650,12 +654,22 @@ display_poll(Display *d)
     while (SDL_PollEvent(&ev)) {
         switch (ev.type) {
         case SDL_QUIT:
+            if (d->kiosk) {
+                log_info("kiosk mode: ignoring a request to close the window");
+                break;
+            }
             return EV_QUIT;
         case SDL_WINDOWEVENT:
             if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
                 return EV_RESIZE;
             break;
-        case SDL_KEYDOWN:
+        case SDL_KEYDOWN: {
+            AppEvent kev;
+            if (d->kiosk && kiosk_key(d, &ev.key, &kev)) {
+                if (kev != EV_NONE)
+                    return kev;
+                break;
+            }
             switch (ev.key.keysym.sym) {
             case SDLK_q:
             case SDLK_ESCAPE:
@@ -674,12 +688,61 @@ display_poll(Display *d)
                 break;
             }
             break;
+        }
         default:
             break;
         }
     }
-    (void)d;
     return EV_NONE;
+}
+
+/* The keys kiosk mode handles itself: the quit combination quits; q, Esc
+ * and f do nothing. Returns false for keys handled as in a window. */
+static bool
+kiosk_key(Display *d, const SDL_KeyboardEvent *k, AppEvent *ev)
+{
+    *ev = EV_NONE;
+    Uint16 m = k->keysym.mod;
+    unsigned held = ((m & KMOD_CTRL) ? KEYMOD_CTRL : 0) |
+                    ((m & KMOD_ALT) ? KEYMOD_ALT : 0) |
+                    ((m & KMOD_SHIFT) ? KEYMOD_SHIFT : 0) |
+                    ((m & KMOD_GUI) ? KEYMOD_SUPER : 0);
+    if (d->quit_key != SDLK_UNKNOWN && k->keysym.sym == d->quit_key &&
+        held == d->quit_mods) {
+        log_info("kiosk mode: quit key pressed");
+        *ev = EV_QUIT;
+        return true;
+    }
+    SDL_Keycode sym = k->keysym.sym;
+    return sym == SDLK_q || sym == SDLK_ESCAPE || sym == SDLK_f;
+}
+
+void
+display_set_kiosk(Display *d, const KeyCombo *quit)
+{
+    d->kiosk = quit != NULL;
+    d->quit_key =
+        quit && quit->key[0] ? SDL_GetKeyFromName(quit->key) : SDLK_UNKNOWN;
+    d->quit_mods = quit ? quit->mods : 0;
+    if (d->kiosk && d->window) {
+        /* No way out of full screen, and no pointer over the news. */
+        d->fullscreen = true;
+        SDL_SetWindowFullscreen(d->window, SDL_WINDOW_FULLSCREEN_DESKTOP);
+        SDL_ShowCursor(SDL_DISABLE);
+    }
+}
+
+void
+display_blank(Display *d, bool off)
+{
+    if (off) {
+        SDL_SetRenderDrawColor(d->renderer, 0, 0, 0, 255);
+        SDL_RenderClear(d->renderer);
+        SDL_RenderPresent(d->renderer);
+        SDL_EnableScreenSaver();
+    } else {
+        SDL_DisableScreenSaver();
+    }
 }
 
 void

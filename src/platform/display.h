@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "draw.h"
+#include "keycombo.h"
 #include "scene.h"
 
 typedef enum DisplayMode {
@@ -77,5 +78,14 @@ bool display_has_vsync(const Display *d);
 int display_refresh_hz(const Display *d);
 /* Driver, renderer, vsync and texture limit, for the start-up log line. */
 void display_describe(const Display *d, char *buf, size_t n);
+
+/* Kiosk mode: q, Esc, f and the window manager's close do nothing; only
+ * quit (a combination with no key: none) ends the program from the
+ * keyboard. NULL leaves kiosk mode. */
+void display_set_kiosk(Display *d, const KeyCombo *quit);
+/* Screen off: presents one black frame and lets the display server's
+ * screen saver and power saving (DPMS) take over; on: holds them off
+ * again. The caller draws the next frame as usual. */
+void display_blank(Display *d, bool off);
 
 #endif

@@ -42,6 +42,10 @@ struct Fetcher {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     bool refresh; /* [lock] */
+
+    /* Heartbeat (fetcher_busy_ms) and the test-only freeze hook. */
+    atomic_llong beat_ms; /* start of the current step; 0 idle */
+    int64_t freeze_at_ms; /* test hook; 0 off */
 };
 
 static int64_t
@@ -69,6 +73,10 @@ fetcher_new(const Config *cfg, Inbox *inbox)
     f->inbox = inbox;
     f->http = http_client_new();
     atomic_init(&f->stop, false);
+    atomic_init(&f->beat_ms, 0);
+    const char *freeze = getenv("NEWSWIRE_TEST_FREEZE_FETCH_S");
+    if (freeze && atoi(freeze) > 0)
+        f->freeze_at_ms = mono_ms() + atoi(freeze) * 1000LL;
     pthread_mutex_init(&f->lock, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
@@ -189,6 +197,7 @@ round_due(Fetcher *f, int64_t now_ms, int64_t wall_s, bool all)
     for (size_t i = 0; i < f->feed_count && !atomic_load(&f->stop); i++) {
         FeedState *fs = &f->feeds[i];
         if (all || fs->due_ms <= now_ms) {
+            atomic_store(&f->beat_ms, mono_ms());
             attempted = true;
             changed = fetch_feed(f, fs, wall_s) || changed;
             schedule(f, fs, mono_ms(), wall_s);
@@ -216,10 +225,15 @@ thread_main(void *arg)
     Fetcher *f = arg;
     bool all = true;
     while (!atomic_load(&f->stop)) {
+        atomic_store(&f->beat_ms, mono_ms());
+        while (f->freeze_at_ms && mono_ms() >= f->freeze_at_ms &&
+               !atomic_load(&f->stop)) /* the test hook: hang, but stop */
+            nanosleep(&(struct timespec){0, 50000000}, NULL);
         round_due(f, mono_ms(), (int64_t)time(NULL), all);
-        int64_t next = INT64_MAX;
+        int64_t next = f->freeze_at_ms ? f->freeze_at_ms : INT64_MAX;
         for (size_t i = 0; i < f->feed_count; i++)
             next = MIN(next, f->feeds[i].due_ms);
+        atomic_store(&f->beat_ms, 0);
         pthread_mutex_lock(&f->lock);
         while (!f->refresh && !atomic_load(&f->stop) && mono_ms() < next) {
             struct timespec ts = {(time_t)(next / 1000),
@@ -255,6 +269,13 @@ fetcher_refresh(Fetcher *f)
     f->refresh = true;
     pthread_cond_signal(&f->wake);
     pthread_mutex_unlock(&f->lock);
+}
+
+int64_t
+fetcher_busy_ms(Fetcher *f, int64_t now_mono_ms)
+{
+    int64_t beat = atomic_load(&f->beat_ms);
+    return f->running && beat ? MAX(now_mono_ms - beat, 0) : 0;
 }
 
 void

@@ -27,4 +27,11 @@ int fetcher_start(Fetcher *f);    /* -1 if the thread cannot start */
 void fetcher_refresh(Fetcher *f); /* fetch every feed now */
 void fetcher_stop(Fetcher *f);    /* aborts transfers, joins; idempotent */
 
+/* Heartbeat for the systemd watchdog: how long (ms, monotonic) the thread
+ * has been busy on its current step (one feed's transfer and decode); 0
+ * while it waits for the next poll or is not running. Any thread.
+ * Test-only: NEWSWIRE_TEST_FREEZE_FETCH_S=N, read by fetcher_new(), makes
+ * the thread hang (busy, no heartbeat) N seconds after it starts. */
+int64_t fetcher_busy_ms(Fetcher *f, int64_t now_mono_ms);
+
 #endif
