@@ -376,6 +376,50 @@ test_rtl_runs_left_to_right(void **state)
     draw_list_deinit(&other);
 }
 
+/* A story that becomes breaking is shown next, out of turn, with its
+ * label, and the bar swaps colour until it expires. */
+static void
+test_breaking_interrupts_rotation(void **state)
+{
+    Fixture *f = *state;
+    scene_set_stories(f->scene, f->list);
+    SceneTime t = {1000, NOW_S, false};
+    scene_build(f->scene, &t, &f->dl);
+    StoryList *b = story_list_clone(f->list);
+    Story s = {0};
+    s.id = xstrdup("flash");
+    s.title = xstrdup("Flash headline");
+    s.source = xstrdup("Wire Z");
+    s.feed = xstrdup("test");
+    s.published_s = NOW_S - 60;
+    s.priority = 1;
+    s.expires_s = NOW_S + 600;
+    story_list_push(b, &s);
+    scene_set_stories(f->scene, b);
+    story_list_free(b);
+    t.anim_ms = 1016; /* the next frame sees the new list */
+    scene_build(f->scene, &t, &f->dl);
+    t.anim_ms = scene_card_dwell_ms(f->scene, 0) + 1000;
+    scene_build(f->scene, &t, &f->dl);
+    char *frame = print_frame(&f->dl);
+    if (!strstr(frame, "text headline 88,139 #f5f7faff \"Flash headline\""))
+        fail_msg("no breaking card:\n%s", frame);
+    assert_non_null(strstr(frame, "\"BREAKING\""));
+    /* The bar is in the accent colour. */
+    char *bar =
+        xasprintf("fill 0,%d 1280x%d #e0393eff", f->lay.bar.y, f->lay.bar.h);
+    assert_non_null(strstr(frame, bar));
+    free(frame);
+    /* After the expiry the bar is back to normal. */
+    t.wall_s = NOW_S + 601;
+    scene_build(f->scene, &t, &f->dl);
+    frame = print_frame(&f->dl);
+    assert_null(strstr(frame, bar));
+    assert_null(strstr(frame, "\"BREAKING\""));
+    free(frame);
+    free(bar);
+}
+
 static void
 test_wrap_limits_and_ellipsis(void **state)
 {
@@ -453,6 +497,8 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rtl_runs_left_to_right, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_breaking_interrupts_rotation,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrap_limits_and_ellipsis, setup,
                                         teardown),
         cmocka_unit_test(test_layouts_fit_the_frame),

@@ -70,8 +70,15 @@ typedef struct CardSet {
     int64_t anchor_ms; /* time at which card 0's dwell (last) started */
 } CardSet;
 
+/* The bar's colours this frame: swapped while breaking news is on. */
+typedef struct BarColors {
+    Color bar, text, breaking, source, separator, label_bg, label_text;
+    bool breaking_on;
+} BarColors;
+
 struct Scene {
     const Config *cfg;
+    BarColors colors;
     Layout lay;
     TextMeasurer m;
     bool has_layout;
@@ -426,10 +433,13 @@ build_card_set(Scene *sc, const StoryList *list, CardSet *out)
         c->published_s = s->published_s;
         c->read_min = s->read_min;
         if (s->priority > 0) {
+            /* Breaking until the feed's expiry, else for a window after
+             * publication, else for as long as the feed lists it. */
             int64_t from = s->published_s != STORY_NO_TIME ? s->published_s : 0;
-            c->breaking_until_s =
-                from ? from + (int64_t)sc->cfg->breaking_window_min * 60
-                     : INT64_MAX;
+            int64_t window = (int64_t)sc->cfg->breaking_window_min * 60;
+            c->breaking_until_s = s->expires_s > 0 ? s->expires_s
+                                  : from           ? from + window
+                                                   : INT64_MAX;
         }
         out->dwell_ms[i] = c->dwell_ms;
     }
@@ -1009,12 +1019,13 @@ draw_item(Scene *sc, const Strip *s, const CrawlItem *it, int64_t x,
         sep_at = it->width - sep_w - sep_at;
         x = left + right - x - it->width;
     }
-    Color text = it->breaking ? cfg->color_warning : cfg->color_bar_text;
-    draw_text(out, FONT_CRAWL, (int)(x + title_at), ty, text, it->title, cr);
+    const BarColors *c = &sc->colors;
+    draw_text(out, FONT_CRAWL, (int)(x + title_at), ty,
+              it->breaking ? c->breaking : c->text, it->title, cr);
     if (it->source)
-        draw_text(out, FONT_CRAWL_BOLD, (int)(x + source_at), sy,
-                  cfg->color_meta, it->source, cr);
-    draw_text(out, FONT_CRAWL, (int)(x + sep_at), ty, cfg->color_accent,
+        draw_text(out, FONT_CRAWL_BOLD, (int)(x + source_at), sy, c->source,
+                  it->source, cr);
+    draw_text(out, FONT_CRAWL, (int)(x + sep_at), ty, c->separator,
               cfg->crawl_separator, cr);
 }
 
@@ -1045,13 +1056,13 @@ build_flip(Scene *sc, const SceneTime *t, DrawList *out)
     int sy = cr->y + (cr->h - sc->m.line_height[FONT_CRAWL_BOLD]) / 2;
     int x = cr->x + sc->gap_px;
     if (it->source) {
-        draw_text(out, FONT_CRAWL_BOLD, x, sy, sc->cfg->color_meta, it->source,
+        draw_text(out, FONT_CRAWL_BOLD, x, sy, sc->colors.source, it->source,
                   cr);
         x += it->source_w + sc->gap_px;
     }
     draw_text(out, FONT_CRAWL, x, ty,
-              it->breaking ? sc->cfg->color_warning : sc->cfg->color_bar_text,
-              it->flip, cr);
+              it->breaking ? sc->colors.breaking : sc->colors.text, it->flip,
+              cr);
 }
 
 static bool
@@ -1070,7 +1081,7 @@ build_crawl(Scene *sc, const SceneTime *t, DrawList *out)
     const Layout *l = &sc->lay;
     const Config *cfg = sc->cfg;
     const Rect *cr = &l->crawl;
-    draw_fill(out, l->bar, cfg->color_bar);
+    draw_fill(out, l->bar, sc->colors.bar);
     if (sc->cur.n == 0 || sc->cur.px <= 0)
         return;
     if (cfg->crawl_mode == CRAWL_FLIP) {
@@ -1105,15 +1116,15 @@ build_bar_boxes(Scene *sc, const SceneTime *t, DrawList *out)
     const Layout *l = &sc->lay;
     const Config *cfg = sc->cfg;
     double k = l->scale;
-    bool breaking = any_breaking(sc, t->wall_s);
+    bool breaking = sc->colors.breaking_on;
     const char *label = breaking ? cfg->breaking_label : cfg->bar_label;
     int label_w = breaking ? sc->breaking_label_w : sc->label_w;
     if (label_w) {
         Rect box = {l->label.x, l->label.y, label_w, l->label.h};
-        draw_fill(out, box, breaking ? cfg->color_warning : cfg->color_accent);
+        draw_fill(out, box, sc->colors.label_bg);
         draw_text(out, FONT_CRAWL_BOLD, box.x + px(20, k),
                   box.y + (box.h - sc->m.line_height[FONT_CRAWL_BOLD]) / 2,
-                  breaking ? cfg->color_bar : cfg->color_bar_text, label, NULL);
+                  sc->colors.label_text, label, NULL);
     }
     draw_fill(out, l->clock, cfg->color_clock_bg);
     int x = l->clock.x + px(16, k);
@@ -1180,6 +1191,33 @@ build_banner(Scene *sc, DrawList *out)
               sc->banner_fit, NULL);
 }
 
+/* While breaking news is on, the bar swaps to the accent colour with
+ * white text and an amber label, as broadcast tickers do. */
+static void
+update_colors(Scene *sc, int64_t wall_s)
+{
+    const Config *cfg = sc->cfg;
+    BarColors *c = &sc->colors;
+    c->breaking_on = any_breaking(sc, wall_s);
+    if (c->breaking_on) {
+        c->bar = cfg->color_accent;
+        c->text = cfg->color_bar_text;
+        c->breaking = cfg->color_bar_text;
+        c->source = fade(cfg->color_bar_text, 200);
+        c->separator = cfg->color_bar_text;
+        c->label_bg = cfg->color_warning;
+        c->label_text = cfg->color_bar;
+    } else {
+        c->bar = cfg->color_bar;
+        c->text = cfg->color_bar_text;
+        c->breaking = cfg->color_warning;
+        c->source = cfg->color_meta;
+        c->separator = cfg->color_accent;
+        c->label_bg = cfg->color_accent;
+        c->label_text = cfg->color_bar_text;
+    }
+}
+
 void
 scene_build(Scene *sc, const SceneTime *t, DrawList *out)
 {
@@ -1188,6 +1226,7 @@ scene_build(Scene *sc, const SceneTime *t, DrawList *out)
         return;
     promote_strip(sc, t->anim_ms);
     promote_cards(sc, t);
+    update_colors(sc, t->wall_s);
     build_cards(sc, t, out);
     build_crawl(sc, t, out);
     build_bar_boxes(sc, t, out);
