@@ -38,11 +38,11 @@ common="-c /dev/null --headless --size 1920x1080 --clock $clock \
 # local feed file is the nearest to a warm cache.
 printf 'time to first frame, 200-story file:// feed (no disk cache in this build): '
 # shellcheck disable=SC2086
-"$bench" startup 7 -- "$bin" $common --feed "file://$abs/stories-200.json"
+"$bench" startup 7 250 -- "$bin" $common --feed "file://$abs/stories-200.json"
 printf 'time to first frame, 10,000-story file:// feed (%s MB): ' \
     "$(($(wc -c <"$out/stories-10000.json") / 1000000))"
 # shellcheck disable=SC2086
-"$bench" startup 7 -- "$bin" $common --feed "file://$abs/stories-10000.json"
+"$bench" startup 7 400 -- "$bin" $common --feed "file://$abs/stories-10000.json"
 
 # The real binary for 20 s at 1080p: peak RSS as the app reports it.
 # shellcheck disable=SC2086
