@@ -135,6 +135,7 @@ check: all check-deps format-check
 	@$(MAKE) --no-print-directory check-threads
 	@$(MAKE) --no-print-directory integration
 	@$(MAKE) --no-print-directory install-check
+	@$(MAKE) --no-print-directory check-perf
 
 # The inbox under ThreadSanitizer: the one place two threads meet.
 check-threads:
@@ -236,5 +237,27 @@ install-check: $(BIN)
 # schedule has the screen off (prints figures; not a pass/fail test).
 bench-idle: $(BIN)
 	@sh bench/idle.sh $(BIN)
+
+# Benchmarks (README "Performance"). bench_frame links the core objects and
+# the display adapter and drives frames with a virtual clock; check-perf
+# counts its instructions with callgrind against bench/baseline.txt.
+DEB_PACKAGES += valgrind
+BENCH_BIN = $(BUILD)/bench/bench_frame
+.PHONY: check-perf perf-baseline
+
+$(BENCH_BIN): bench/bench_frame.c $(CORE_OBJ) $(BUILD)/platform/display.o \
+              $(BUILD)/platform/text.o
+	@mkdir -p $(@D)
+	$(CC) $(PLATFORM_CFLAGS) -o $@ $(filter %.c %.o,$^) $(PLATFORM_LIBS) \
+	    $(CORE_LIBS)
+
+bench: $(BIN) $(BENCH_BIN)
+	@sh bench/run.sh $(BIN) $(BENCH_BIN)
+
+check-perf: $(BENCH_BIN)
+	@sh bench/check-perf.sh $(BENCH_BIN)
+
+perf-baseline: $(BENCH_BIN)
+	@sh bench/check-perf.sh --update $(BENCH_BIN)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

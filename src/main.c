@@ -607,6 +607,7 @@ run_loop(App *app)
     int64_t anim_ns = 0; /* virtual time: stops while paused */
     int64_t step = 0;    /* cards skipped by keys and commands (status) */
     bool paused = false;
+    bool stories_shown = false;
     int64_t stop_at = app->args->exit_after_s >= 0
                           ? start + (int64_t)(app->args->exit_after_s * 1e9)
                           : INT64_MAX;
@@ -678,6 +679,12 @@ run_loop(App *app)
         if (fs->frames == 1)
             log_info("first frame presented %.1f ms after start",
                      (double)(mono_ns() - app->started_ns) / 1e6);
+        if (app->stories && !stories_shown) {
+            stories_shown = true;
+            log_info("first stories shown %.1f ms after start (%zu stories)",
+                     (double)(mono_ns() - app->started_ns) / 1e6,
+                     app->stories->count);
+        }
         /* The rate frames really reach the screen, logged once for the
          * start-up diagnostics; under vsync it is the refresh rate the
          * crawl steps by. */

@@ -71,8 +71,12 @@ op_bounds(const DrawList *dl, const DrawOp *op, TextSizeFn size, void *ud,
           Rect *out)
 {
     Rect r = op->rect;
+    if (op->kind == DRAW_PREPARE) { /* draws nothing */
+        *out = (Rect){0, 0, 0, 0};
+        return true;
+    }
     if (op->kind == DRAW_TEXT &&
-        !size(ud, op->font, draw_op_text(dl, op), &r.w, &r.h))
+        !size(ud, op->font, op->color, draw_op_text(dl, op), &r.w, &r.h))
         return false;
     if (op->right)
         r.x -= r.w;

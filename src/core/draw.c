@@ -78,6 +78,16 @@ draw_text(DrawList *dl, FontRole font, int x, int y, Color c, const char *text,
 }
 
 void
+draw_prepare(DrawList *dl, FontRole font, Color c, const char *text)
+{
+    size_t before = dl->count;
+    c.a = 255; /* opacity is applied when drawn, not baked in */
+    draw_text(dl, font, 0, 0, c, text, NULL);
+    if (dl->count > before)
+        dl->ops[before].kind = DRAW_PREPARE;
+}
+
+void
 draw_text_right(DrawList *dl, FontRole font, int x, int y, Color c,
                 const char *text, const Rect *clip)
 {
@@ -90,7 +100,7 @@ draw_text_right(DrawList *dl, FontRole font, int x, int y, Color c,
 const char *
 draw_op_text(const DrawList *dl, const DrawOp *op)
 {
-    ASSERT(op->kind == DRAW_TEXT && op->text_off < dl->arena.len);
+    ASSERT(op->kind != DRAW_FILL && op->text_off < dl->arena.len);
     return dl->arena.data + op->text_off;
 }
 
@@ -103,6 +113,12 @@ draw_list_print(const DrawList *dl, FILE *out)
         if (op->kind == DRAW_FILL) {
             fprintf(out, "fill %d,%d %dx%d #%02x%02x%02x%02x\n", op->rect.x,
                     op->rect.y, op->rect.w, op->rect.h, c.r, c.g, c.b, c.a);
+            continue;
+        }
+        if (op->kind == DRAW_PREPARE) {
+            fprintf(out, "prepare %s #%02x%02x%02x \"%s\"\n",
+                    draw_font_name(op->font), c.r, c.g, c.b,
+                    draw_op_text(dl, op));
             continue;
         }
         fprintf(out, "text%s %s %d,%d #%02x%02x%02x%02x",

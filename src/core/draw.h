@@ -30,7 +30,10 @@ typedef struct Rect {
     int x, y, w, h;
 } Rect;
 
-typedef enum DrawKind { DRAW_FILL, DRAW_TEXT } DrawKind;
+/* DRAW_PREPARE asks for text that will be drawn soon (the next card) to be
+ * rasterised ahead, a little per frame, so no single frame uploads a
+ * whole card; it draws nothing. */
+typedef enum DrawKind { DRAW_FILL, DRAW_TEXT, DRAW_PREPARE } DrawKind;
 
 typedef struct DrawOp {
     DrawKind kind;
@@ -55,6 +58,7 @@ void draw_fill(DrawList *dl, Rect r, Color c);
 void draw_text(DrawList *dl, FontRole font, int x, int y, Color c,
                const char *text, const Rect *clip);
 /* Borrowed: valid until the list is next changed. */
+void draw_prepare(DrawList *dl, FontRole font, Color c, const char *text);
 /* The same, with x the right edge of the text (right-to-left layouts). */
 void draw_text_right(DrawList *dl, FontRole font, int x, int y, Color c,
                      const char *text, const Rect *clip);

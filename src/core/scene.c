@@ -940,6 +940,21 @@ build_card(Scene *sc, const Card *c, bool is_story, const SceneTime *t,
                   dx ? &clip : NULL);
 }
 
+/* The text of the card that comes next, for the display to rasterise
+ * ahead of its transition. */
+static void
+prepare_card(Scene *sc, const Card *c, DrawList *out)
+{
+    const Config *cfg = sc->cfg;
+    draw_prepare(out, FONT_META_BOLD, cfg->color_accent, c->source);
+    if (c->scrolls)
+        draw_prepare(out, FONT_HEADLINE, cfg->color_headline, c->line);
+    for (int i = 0; !c->scrolls && i < c->headline_n; i++)
+        draw_prepare(out, FONT_HEADLINE, cfg->color_headline, c->headline[i]);
+    for (int i = 0; i < c->summary_n; i++)
+        draw_prepare(out, FONT_SUMMARY, cfg->color_summary, c->summary[i]);
+}
+
 static void
 build_cards(Scene *sc, const SceneTime *t, DrawList *out)
 {
@@ -980,6 +995,8 @@ build_cards(Scene *sc, const SceneTime *t, DrawList *out)
         build_card(sc, cur, true, t, MIN(255, 2 * (f.alpha - 128) + 1), 0, into,
                    out);
     }
+
+    prepare_card(sc, &sc->set.cards[(f.current + 1) % sc->set.n], out);
 
     double k = l->scale;
     char counter[32];

@@ -28,6 +28,7 @@
 typedef struct TextEntry {
     char *text; /* owned; NULL marks a free entry */
     FontRole font;
+    uint32_t rgb; /* the text's colour, baked into the texture */
     uint64_t hash;
     int w, h;
     SDL_Texture *tiles[TILES_MAX];
@@ -317,13 +318,15 @@ prepare_targets(Display *d, char *err, size_t errlen)
 /* ---- text cache ---- */
 
 static uint64_t
-key_hash(FontRole font, const char *text)
+key_hash(FontRole font, uint32_t rgb, const char *text)
 {
-    return util_hash64(text, strlen(text), (uint64_t)font + 1);
+    return util_hash64(text, strlen(text),
+                       ((uint64_t)rgb << 8) + (uint64_t)font + 1);
 }
 
 static TextEntry *
-cache_find(Display *d, FontRole font, const char *text, uint64_t h)
+cache_find(Display *d, FontRole font, uint32_t rgb, const char *text,
+           uint64_t h)
 {
     for (size_t i = 0; i < TEXT_CACHE_SLOTS; i++) {
         size_t s = (h + i) & (TEXT_CACHE_SLOTS - 1);
@@ -333,7 +336,8 @@ cache_find(Display *d, FontRole font, const char *text, uint64_t h)
         if (v < 0)
             continue;
         TextEntry *e = &d->entries[v - 1];
-        if (e->hash == h && e->font == font && !strcmp(e->text, text))
+        if (e->hash == h && e->font == font && e->rgb == rgb &&
+            !strcmp(e->text, text))
             return e;
     }
     return NULL;
@@ -427,11 +431,40 @@ upload_tiles(Display *d, TextEntry *e, SDL_Surface *surf)
     return 0;
 }
 
-static TextEntry *
-cache_get(Display *d, FontRole font, const char *text)
+static uint32_t
+rgb_of(Color c)
 {
-    uint64_t h = key_hash(font, text);
-    TextEntry *e = cache_find(d, font, text, h);
+    return (uint32_t)c.r << 16 | (uint32_t)c.g << 8 | c.b;
+}
+
+/* Bakes the colour into white text: textures then need no colour
+ * modulation, which the software renderer can only do through its slow
+ * generic blitter. Fades still modulate alpha. */
+static void
+tint_surface(SDL_Surface *s, Color c)
+{
+    if (c.r == 255 && c.g == 255 && c.b == 255)
+        return;
+    if (SDL_LockSurface(s) < 0)
+        return;
+    const SDL_PixelFormat *f = s->format;
+    for (int y = 0; y < s->h; y++) {
+        Uint32 *row = (Uint32 *)(void *)((Uint8 *)s->pixels + y * s->pitch);
+        for (int x = 0; x < s->w; x++) {
+            Uint8 r, g, b, a;
+            SDL_GetRGBA(row[x], f, &r, &g, &b, &a);
+            row[x] = SDL_MapRGBA(f, c.r, c.g, c.b, a);
+        }
+    }
+    SDL_UnlockSurface(s);
+}
+
+static TextEntry *
+cache_get(Display *d, FontRole font, Color color, const char *text)
+{
+    uint32_t rgb = rgb_of(color);
+    uint64_t h = key_hash(font, rgb, text);
+    TextEntry *e = cache_find(d, font, rgb, text, h);
     if (e) {
         e->last_frame = d->frame_no;
         return e;
@@ -441,6 +474,7 @@ cache_get(Display *d, FontRole font, const char *text)
         log_warn("cannot render text: %s", TTF_GetError());
         return NULL;
     }
+    tint_surface(surf, color);
     cache_make_room(d, (size_t)surf->w * (size_t)surf->h * 4);
     for (size_t i = 0; i < TEXT_CACHE_MAX_ENTRIES && !e; i++) {
         if (!d->entries[i].text)
@@ -452,6 +486,7 @@ cache_get(Display *d, FontRole font, const char *text)
     }
     e->text = xstrdup(text);
     e->font = font;
+    e->rgb = rgb;
     e->hash = h;
     e->w = surf->w;
     e->h = surf->h;
@@ -484,20 +519,44 @@ set_clip(Display *d, const DrawOp *op, const Rect *area)
     SDL_RenderSetClipRect(d->renderer, c.w ? &r : NULL);
 }
 
+/* Text needed soon is rasterised ahead, one string a frame at most, so
+ * the frame a card appears in has nothing left to upload. */
+static void
+prepare_ahead(Display *d, const DrawList *dl)
+{
+    for (size_t i = 0; i < dl->count; i++) {
+        const DrawOp *op = &dl->ops[i];
+        if (op->kind != DRAW_PREPARE)
+            continue;
+        const char *text = draw_op_text(dl, op);
+        uint32_t rgb = rgb_of(op->color);
+        if (cache_find(d, op->font, rgb, text, key_hash(op->font, rgb, text)))
+            continue;
+        cache_get(d, op->font, op->color, text);
+        return;
+    }
+}
+
 static void
 draw_op(Display *d, const DrawList *dl, const DrawOp *op, const Rect *area)
 {
+    if (op->kind == DRAW_PREPARE)
+        return;
     if (op->kind == DRAW_FILL) {
         Rect r = area ? rect_intersection(op->rect, *area) : op->rect;
         if (r.w <= 0)
             return;
         SDL_SetRenderDrawColor(d->renderer, op->color.r, op->color.g,
                                op->color.b, op->color.a);
+        /* An opaque fill is a copy, not a per-pixel blend. */
+        SDL_SetRenderDrawBlendMode(d->renderer, op->color.a == 255
+                                                    ? SDL_BLENDMODE_NONE
+                                                    : SDL_BLENDMODE_BLEND);
         SDL_Rect sr = {r.x, r.y, r.w, r.h};
         SDL_RenderFillRect(d->renderer, &sr);
         return;
     }
-    TextEntry *e = cache_get(d, op->font, draw_op_text(dl, op));
+    TextEntry *e = cache_get(d, op->font, op->color, draw_op_text(dl, op));
     if (!e)
         return;
     int left = op->right ? op->rect.x - e->w : op->rect.x;
@@ -510,7 +569,6 @@ draw_op(Display *d, const DrawList *dl, const DrawOp *op, const Rect *area)
     int x = left;
     for (int i = 0; i < e->tile_count; i++) {
         SDL_Texture *t = e->tiles[i];
-        SDL_SetTextureColorMod(t, op->color.r, op->color.g, op->color.b);
         SDL_SetTextureAlphaMod(t, op->color.a);
         SDL_Rect dst = {x, op->rect.y, e->tile_w[i], e->h};
         SDL_RenderCopy(d->renderer, t, NULL, &dst);
@@ -520,10 +578,12 @@ draw_op(Display *d, const DrawList *dl, const DrawOp *op, const Rect *area)
 }
 
 static bool
-text_size_cb(void *ud, FontRole font, const char *text, int *w, int *h)
+text_size_cb(void *ud, FontRole font, Color color, const char *text, int *w,
+             int *h)
 {
     Display *d = ud;
-    TextEntry *e = cache_find(d, font, text, key_hash(font, text));
+    uint32_t rgb = rgb_of(color);
+    TextEntry *e = cache_find(d, font, rgb, text, key_hash(font, rgb, text));
     if (!e)
         return false;
     *w = e->w;
@@ -557,12 +617,21 @@ cache_prune(Display *d)
     }
 }
 
+static void draw_frame(Display *d, const DrawList *dl);
+
 void
 display_draw(Display *d, const DrawList *dl)
 {
     d->frame_no++;
     if (d->frame_no % 600 == 0)
         cache_prune(d);
+    draw_frame(d, dl);
+    prepare_ahead(d, dl);
+}
+
+static void
+draw_frame(Display *d, const DrawList *dl)
+{
     d->damage_n = -1;
     if (d->rotated) {
         SDL_SetRenderTarget(d->renderer, d->rotated);
@@ -588,7 +657,8 @@ display_draw(Display *d, const DrawList *dl)
     /* Text of this frame must be in the cache to know its size. */
     for (size_t i = 0; i < dl->count; i++) {
         if (dl->ops[i].kind == DRAW_TEXT)
-            cache_get(d, dl->ops[i].font, draw_op_text(dl, &dl->ops[i]));
+            cache_get(d, dl->ops[i].font, dl->ops[i].color,
+                      draw_op_text(dl, &dl->ops[i]));
     }
     d->damage_n =
         damage_update(&d->damage, dl, text_size_cb, d, screen, d->damage_rects);
