@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -776,6 +777,9 @@ usage(void)
 int
 main(int argc, char **argv)
 {
+    /* As newswire itself does (src/main.c): large text surfaces from mmap,
+     * so they do not fragment the heap. */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     Options opt = {1920, 1080, 200, "."};
     int i = 1;
     for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {

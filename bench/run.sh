@@ -56,8 +56,8 @@ echo "peak RSS of newswire --headless at 1920x1080, 200 stories, 20 s: $rss MB (
 
 # Screen off: measured by the display schedule's own target when the build
 # has one.
-if make -n bench-screen-off >/dev/null 2>&1; then
-    make --no-print-directory bench-screen-off
+if make -n bench-idle >/dev/null 2>&1; then
+    make --no-print-directory bench-idle
 else
     echo "screen off (CPU and wake-ups per second): not available, this build has no display schedule"
 fi

@@ -154,7 +154,7 @@ browser_frames=${browser_frames:-0}
 
 # newswire, full screen on the same X server, software renderer.
 x0=$(ticks "$xpid")
-SDL_RENDER_DRIVER=software build/newswire "$@" --fullscreen \
+build/newswire "$@" --set display.renderer=software --fullscreen \
     --size 1920x1080 --stats >"$out/newswire.stats" 2>"$out/newswire.log" &
 npid=$!
 measure newswire "$npid"

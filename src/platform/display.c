@@ -22,7 +22,7 @@
 
 #define TEXT_CACHE_SLOTS 2048 /* power of two */
 #define TEXT_CACHE_MAX_ENTRIES 1024
-#define TEXT_CACHE_MAX_BYTES (48u << 20) /* fits a Pi's GPU memory */
+#define TEXT_CACHE_MAX_BYTES (24u << 20) /* fits a Pi's GPU memory */
 #define TILES_MAX 32 /* 300-byte headlines at 4K stay under this */
 
 typedef struct TextEntry {
@@ -113,7 +113,17 @@ create_renderer(Display *d, char *err, size_t errlen)
         if (d->opts.vsync)
             flags |= SDL_RENDERER_PRESENTVSYNC;
         d->renderer = SDL_CreateRenderer(d->window, -1, flags);
-        if (!d->renderer) {
+        SDL_RendererInfo got;
+        if (d->renderer && SDL_GetRendererInfo(d->renderer, &got) == 0 &&
+            (got.flags & SDL_RENDERER_SOFTWARE)) {
+            /* No GPU after all: draw into the window surface ourselves, so
+             * presents can update only what changed. */
+            log_info("renderer is software: drawing with the CPU");
+            SDL_DestroyRenderer(d->renderer);
+            d->renderer = NULL;
+            if (create_cpu_window_renderer(d, err, errlen) < 0)
+                return -1;
+        } else if (!d->renderer) {
             log_warn("no accelerated renderer (%s); drawing with the CPU",
                      SDL_GetError());
             if (create_cpu_window_renderer(d, err, errlen) < 0)
