@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "config.h"
 #include "display.h"
 #include "feed.h"
@@ -49,6 +50,7 @@ typedef struct Args {
     bool stats;
     bool dump_feed;
     bool check_config;
+    const char *status_file;
 } Args;
 
 static const char USAGE[] =
@@ -89,6 +91,9 @@ static const char USAGE[] =
     "                        JSON Lines, exit (0 if any story, 1 if none)\n"
     "      --check-config    validate the config, print FILE:LINE: message, "
     "exit 0 or 2\n"
+    "      --status-file PATH  write a JSON status (feeds, errors, frames) "
+    "there\n"
+    "                        whenever it changes (config: status.file)\n"
     "  -V, --version         print the version\n"
     "  -h, --help            print this help\n"
     "\n"
@@ -132,6 +137,7 @@ parse_args(int argc, char **argv, Args *a)
         OPT_STATS,
         OPT_DUMP,
         OPT_CHECK,
+        OPT_STATUS_FILE,
     };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'},
@@ -148,6 +154,7 @@ parse_args(int argc, char **argv, Args *a)
         {"stats", no_argument, NULL, OPT_STATS},
         {"dump-feed", no_argument, NULL, OPT_DUMP},
         {"check-config", no_argument, NULL, OPT_CHECK},
+        {"status-file", required_argument, NULL, OPT_STATUS_FILE},
         {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -216,6 +223,9 @@ parse_args(int argc, char **argv, Args *a)
             break;
         case OPT_CHECK:
             a->check_config = true;
+            break;
+        case OPT_STATUS_FILE:
+            a->status_file = optarg;
             break;
         case 'V':
             printf("newswire %s\n", NEWSWIRE_VERSION);
@@ -337,6 +347,11 @@ load_config(const Args *a, const char *data_dir, Config *cfg,
         fprintf(stderr, "%s: %s\n", path ? path : "newswire", err);
         exit(EXIT_USAGE);
     }
+    if (a->status_file && config_set(cfg, "status", "file", a->status_file, err,
+                                     sizeof(err)) < 0) {
+        fprintf(stderr, "newswire: --status-file: %s\n", err);
+        exit(EXIT_USAGE);
+    }
     if (a->w) {
         cfg->width = a->w;
         cfg->height = a->h;
@@ -351,9 +366,7 @@ load_config(const Args *a, const char *data_dir, Config *cfg,
 static int64_t
 mono_ns(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    return clock_mono_ns();
 }
 
 static int
@@ -442,7 +455,7 @@ wall_now(const App *app, int64_t virtual_ms)
 {
     if (app->fixed_clock)
         return app->clock_base_s + virtual_ms / 1000;
-    return (int64_t)time(NULL);
+    return clock_wall_s();
 }
 
 static int
@@ -502,9 +515,7 @@ print_stats(const FrameStats *fs, const Display *d)
 static void
 sleep_until_ns(int64_t t)
 {
-    struct timespec ts = {(time_t)(t / 1000000000), (long)(t % 1000000000)};
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-        ;
+    clock_sleep_until_ns(t);
 }
 
 static int
@@ -564,6 +575,7 @@ run_loop(App *app)
         int64_t work = mono_ns() - now;
         fs->hist[MIN((size_t)(work / 25000), ARRAY_LEN(fs->hist) - 1)]++;
         fs->frames++;
+        fetcher_note_frames(app->fetcher, fs->frames, fs->dropped);
         display_present(app->display);
         if (fs->frames == 1)
             log_info("first frame presented %.1f ms after start",
@@ -617,6 +629,7 @@ run_display(const Args *a, const Config *cfg, const char *data_dir,
     if (rc == 0 && a->screenshot) {
         rc = screenshot(&app);
     } else if (rc == 0) {
+        fetcher_load_cache(app.fetcher); /* before the first frame */
         if (fetcher_start(app.fetcher) < 0) {
             fprintf(stderr, "newswire: cannot start the fetch thread\n");
             rc = 1;
@@ -637,6 +650,11 @@ int
 main(int argc, char **argv)
 {
     int64_t started_ns = mono_ns();
+    char clock_err[128];
+    if (clock_init(clock_err, sizeof(clock_err)) < 0) {
+        fprintf(stderr, "newswire: %s\n", clock_err);
+        return EXIT_USAGE;
+    }
     Args args;
     parse_args(argc, argv, &args);
     char data_dir[PATH_MAX];

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "freshness.h"
 #include "scene.h"
 #include "timefmt.h"
 #include "timeline.h"
@@ -300,38 +301,22 @@ format_hhmm(int64_t wall_s, char *buf, size_t n)
 static void
 update_status(Scene *sc)
 {
-    char line[160];
-    const char *err = fetch_status_error(&sc->status);
-    sc->status_warn = false;
-    if (!sc->has_status || (!sc->status.fetched_once && !*err)) {
-        snprintf(line, sizeof(line), "connecting" ELLIPSIS);
-    } else if (*err) {
-        char when[16] = "";
-        if (sc->status.last_ok_s)
-            format_hhmm(sc->status.last_ok_s, when, sizeof(when));
-        snprintf(line, sizeof(line), "\xe2\x9a\xa0 %s%s",
-                 when[0] ? "offline, news of " : "feed unreachable", when);
-        sc->status_warn = true;
-    } else {
-        char when[16];
-        format_hhmm(sc->status.last_ok_s, when, sizeof(when));
-        snprintf(line, sizeof(line), "updated %s", when);
-    }
+    FreshnessText ft;
+    FetchStatus none = {0};
+    freshness_describe(sc->has_status ? &sc->status : &none, format_hhmm, &ft);
+    sc->status_warn = ft.warn;
     if (sc->has_layout) {
-        char *fit = ellipsize(&sc->m, FONT_STATUS, line,
+        char *fit = ellipsize(&sc->m, FONT_STATUS, ft.mark,
                               sc->lay.clock.w - px(16, sc->lay.scale));
         util_strlcpy(sc->status_line, fit, sizeof(sc->status_line));
         free(fit);
     }
 
-    /* The waiting card says why there is nothing to show. */
+    /* The placeholder card says why there is nothing to show. */
     card_clear(&sc->waiting);
     if (!sc->has_layout)
         return;
-    const char *why = *err ? err
-                           : "Fetching the configured feeds. Stories appear "
-                             "as soon as the first one answers.";
-    card_fill(sc, &sc->waiting, "newswire", "Waiting for news", why);
+    card_fill(sc, &sc->waiting, "newswire", ft.title, ft.detail);
 }
 
 /* ---- public ---- */
