@@ -895,6 +895,37 @@ test_validate(void **state)
     free(cfg);
 }
 
+/* fetch.protocols: https and http only; every feed's scheme allowed. */
+static void
+test_fetch_protocols(void **state)
+{
+    (void)state;
+    Config *cfg = load_ok("[fetch]\nprotocols = https\n"
+                          "[feed.a]\nurl = https://example.com/\n"
+                          "[feed.f]\nurl = file:///tmp/x.json\n");
+    char err[256] = "";
+    assert_int_equal(config_validate(cfg, err, sizeof(err)), 0);
+    char msg[256];
+    assert_int_equal(config_set(cfg, "feed.b", "url", "http://example.com/",
+                                msg, sizeof(msg)),
+                     0);
+    assert_int_equal(config_validate(cfg, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "feed.b.url"));
+    assert_int_equal(
+        config_set(cfg, "fetch", "protocols", "https, http", msg, sizeof(msg)),
+        0);
+    assert_int_equal(config_validate(cfg, err, sizeof(err)), 0);
+    assert_int_equal(
+        config_set(cfg, "fetch", "protocols", "https,ftp", msg, sizeof(msg)),
+        0);
+    assert_int_equal(config_validate(cfg, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "'ftp'"));
+    assert_int_equal(
+        config_set(cfg, "fetch", "protocols", "  ,  ", msg, sizeof(msg)), 0);
+    assert_int_equal(config_validate(cfg, err, sizeof(err)), -1);
+    free(cfg);
+}
+
 /* Reads the example config, or fails the test saying why. */
 static char *
 read_example(void)
@@ -971,23 +1002,47 @@ test_example_config(void **state)
     (void)state;
     /* From the KEYS and FEED_KEYS tables in src/core/config.c. */
     static const char *const expected[] = {
-        "fetch.interval_s",    "fetch.timeout_s",
-        "fetch.max_kb",        "display.width",
-        "display.height",      "display.fullscreen",
-        "display.vsync",       "display.fps",
-        "display.max_texture", "display.font_regular",
-        "display.font_bold",   "crawl.speed_px_s",
-        "crawl.show_source",   "crawl.separator",
-        "crawl.label",         "cards.dwell_ms",
-        "cards.fade_ms",       "cards.show_summary",
-        "clock.show",          "clock.format",
-        "filter.max_age_h",    "filter.max_stories",
-        "theme.background",    "theme.headline",
-        "theme.summary",       "theme.meta",
-        "theme.accent",        "theme.bar",
-        "theme.bar_text",      "theme.clock_background",
-        "theme.warning",       "feed.url",
-        "feed.source",         "feed.format",
+        "fetch.interval_s",
+        "fetch.timeout_s",
+        "fetch.max_kb",
+        "fetch.startup_delay_s",
+        "fetch.backoff_base_s",
+        "fetch.protocols",
+        "fetch.ca_file",
+        "fetch.proxy",
+        "fetch.cache_dir",
+        "status.file",
+        "display.width",
+        "display.height",
+        "display.fullscreen",
+        "display.vsync",
+        "display.fps",
+        "display.max_texture",
+        "display.font_regular",
+        "display.font_bold",
+        "crawl.speed_px_s",
+        "crawl.show_source",
+        "crawl.separator",
+        "crawl.label",
+        "cards.dwell_ms",
+        "cards.fade_ms",
+        "cards.show_summary",
+        "clock.show",
+        "clock.format",
+        "filter.max_age_h",
+        "filter.max_stories",
+        "theme.background",
+        "theme.headline",
+        "theme.summary",
+        "theme.meta",
+        "theme.accent",
+        "theme.bar",
+        "theme.bar_text",
+        "theme.clock_background",
+        "theme.warning",
+        "feed.url",
+        "feed.source",
+        "feed.format",
         "feed.interval_s",
     };
     char *text = read_example();
@@ -1069,6 +1124,7 @@ main(void)
         cmocka_unit_test(test_add_feed_url),
         cmocka_unit_test(test_add_feed_url_keeps_named_feeds),
         cmocka_unit_test(test_validate),
+        cmocka_unit_test(test_fetch_protocols),
         cmocka_unit_test(test_example_config),
         cmocka_unit_test(test_example_config_shows_defaults),
     };

@@ -12,7 +12,6 @@
 #define CACHE_MAGIC "newswire-cache"
 #define CACHE_MAX_STORIES 2000
 #define CACHE_FIELD_MAX 16384 /* bytes per string; feed text is far shorter */
-#define CACHE_HASH_SEED 0x6e657773u
 
 static void
 add_str(cJSON *o, const char *key, const char *v)

@@ -26,6 +26,7 @@
 #define CACHE_MAX_BYTES (8 * 1024 * 1024) /* larger files are refused */
 #define CACHE_ETAG_MAX 256
 #define CACHE_DATE_MAX 64
+#define CACHE_HASH_SEED 0x6e657773u /* util_hash64 seed of the checksum */
 
 typedef struct CacheEntry {
     char feed[64];                      /* feed name, from the config */

@@ -24,7 +24,7 @@ bool
 freshness_feed_offline(const FeedStatus *fs, int64_t now_s)
 {
     int64_t at = offline_at(fs);
-    return at != INT64_MAX && now_s > at;
+    return at != INT64_MAX && now_s >= at;
 }
 
 int64_t
