@@ -51,9 +51,9 @@ int it_httpd_start_opts(const char *root, const char *log_path, int want_port,
                         int *port);
 void it_httpd_stop(int pid);
 
-/* Starts tests/tlsd.py (HTTPS on 127.0.0.1, certificate read from
- * cert_dir/server.pem and server.key for every connection); returns its
- * pid and stores the port. */
+/* Starts tests/tlsd.py (HTTPS on 127.0.0.1, key and certificate read from
+ * cert_dir/server.pem for every connection); returns its pid and stores
+ * the port. */
 int it_tlsd_start(const char *root, const char *cert_dir, int *port);
 
 /* Starts argv in the background with extra environment entries, stdout

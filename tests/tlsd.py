@@ -2,9 +2,9 @@
 """tlsd: a loopback HTTPS server for the TLS scenarios of the fault matrix.
 
 Binds 127.0.0.1 only, on an ephemeral port written to --port-file. For
-every connection it loads the certificate and key from CERT_DIR/server.pem
-and CERT_DIR/server.key, so a test can swap a trusted certificate for a
-self-signed one (or back) between polls by renaming files. GET /files/NAME
+every connection it loads the key and certificate from CERT_DIR/server.pem
+(both in one file), so a test can swap a trusted certificate for a
+self-signed one (or back) between polls by renaming one file. GET /files/NAME
 serves ROOT/NAME as application/json; anything else is a 404. The standard
 library only; exits after --max-seconds or on SIGTERM.
 
@@ -52,8 +52,7 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     def get_request(self):
         sock, addr = self.socket.accept()
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(os.path.join(self.cert_dir, "server.pem"),
-                            os.path.join(self.cert_dir, "server.key"))
+        ctx.load_cert_chain(os.path.join(self.cert_dir, "server.pem"))
         # The handshake happens in the handler thread, on first read.
         return ctx.wrap_socket(sock, server_side=True,
                                do_handshake_on_connect=False), addr
