@@ -472,6 +472,7 @@ it_screen_start(ItScreen *s, const char *name, const char *feed_url, int scale,
     s->status = xasprintf("%s/status.json", s->dir);
     s->cache = xasprintf("%s/cache", s->dir);
     s->log = xasprintf("%s/newswire.log", s->dir);
+    unlink(s->status); /* a status left by an earlier run must not count */
     char *cache_set = xasprintf("fetch.cache_dir=%s", s->cache);
     char *scale_env = xasprintf("NEWSWIRE_TIME_SCALE=%d", scale);
     static const char *const defaults[] = {
