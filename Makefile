@@ -17,7 +17,8 @@ TEST_PKGS = cmocka
 DEB_PACKAGES = make gcc libc6-dev pkg-config \
                libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev \
                libcurl4-openssl-dev libcjson-dev libinih-dev libcmocka-dev \
-               clang-format
+               clang-format \
+               python3 openssl faketime
 DEB_PACKAGES_OPTIONAL = xvfb clang libclang-rt-14-dev valgrind
 
 pkgcflags = $(shell pkg-config --cflags $(1))
@@ -45,7 +46,7 @@ IT_BIN = $(IT_SRC:tests/%.c=$(BUILD)/tests/%)
 HTTPD = $(BUILD)/tests/httpd
 
 .PHONY: all deps run check unit san integration check-deps format \
-        format-check check-threads fuzz screenshot bench clean install
+        format-check check-threads fuzz screenshot bench clean install soak
 
 all: $(BIN)
 
@@ -126,6 +127,12 @@ check: all check-deps format-check
 	@$(MAKE) --no-print-directory san
 	@$(MAKE) --no-print-directory check-threads
 	@$(MAKE) --no-print-directory integration
+
+# 24 simulated hours with the network faults cycling, in about 5 minutes
+# (tests/it_soak.c; `make check` runs a 2-hour version of it).
+soak: $(BIN) $(BUILD)/tests/it_soak $(HTTPD)
+	@NEWSWIRE_BIN=$(BIN) HTTPD_BIN=$(HTTPD) NEWSWIRE_SOAK_HOURS=24 \
+	    sh tests/run-tests.sh soak $(BUILD)/tests/it_soak
 
 # The inbox under ThreadSanitizer: the one place two threads meet.
 check-threads:

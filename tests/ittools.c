@@ -20,6 +20,46 @@
 #include "timefmt.h"
 #include "util.h"
 
+/* Every background process started here, so that a failed check (which
+ * leaves its test function early) cannot leave servers running. */
+static int spawned[64];
+
+static void
+kill_spawned(void)
+{
+    for (size_t i = 0; i < ARRAY_LEN(spawned); i++) {
+        if (spawned[i] > 0) {
+            kill(spawned[i], SIGKILL);
+            waitpid(spawned[i], NULL, 0);
+        }
+    }
+}
+
+static void
+track(int pid)
+{
+    static bool registered;
+    if (!registered) {
+        atexit(kill_spawned);
+        registered = true;
+    }
+    for (size_t i = 0; i < ARRAY_LEN(spawned); i++) {
+        if (spawned[i] <= 0) {
+            spawned[i] = pid;
+            return;
+        }
+    }
+}
+
+static void
+untrack(int pid)
+{
+    for (size_t i = 0; i < ARRAY_LEN(spawned); i++) {
+        if (spawned[i] == pid)
+            spawned[i] = 0;
+    }
+}
+
 const char *
 it_bin(void)
 {
@@ -233,6 +273,7 @@ await_port(pid_t pid, const char *port_file, int *port)
         waitpid(pid, NULL, 0);
         return -1;
     }
+    track(pid);
     return pid;
 }
 
@@ -254,6 +295,7 @@ it_httpd_start_opts(const char *root, const char *log_path, int want_port,
     if (pid == 0) {
         int devnull = open("/dev/null", O_WRONLY);
         dup2(devnull, 1);
+        dup2(devnull, 2);
         const char *argv[12] = {bin,           "--root",  root,
                                 "--port-file", port_file, "--max-seconds",
                                 "900",         "--port",  want};
@@ -317,6 +359,7 @@ it_spawn(const char *const *argv, const char *const *env, const char *log_path)
         fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
+    track(pid);
     return pid;
 }
 
@@ -328,6 +371,7 @@ it_wait(int pid, int timeout_ms, int *took_ms)
         int st;
         pid_t r = waitpid(pid, &st, WNOHANG);
         if (r == pid) {
+            untrack(pid);
             if (took_ms)
                 *took_ms = (int)(now_ms() - start);
             return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
@@ -345,6 +389,7 @@ it_kill(int pid)
         return;
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
+    untrack(pid);
 }
 
 int64_t
@@ -460,6 +505,7 @@ it_httpd_stop(int pid)
         return;
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
+    untrack(pid);
 }
 
 bool

@@ -5,7 +5,9 @@
  * colour and alpha modulation, so one texture serves every colour and
  * every step of a fade. The cache is keyed by font and string, bounded in
  * bytes, and evicts the least recently drawn entries, never one drawn in
- * the current frame.
+ * the current frame. A text not drawn for TEXT_IDLE_NS (a clock minute
+ * long gone, a story no longer in the feed) is dropped, so memory stays
+ * flat over months instead of filling up to the bound.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 
+#include "clock.h"
 #include "display.h"
 #include "log.h"
 
@@ -22,6 +25,8 @@
 #define TEXT_CACHE_MAX_ENTRIES 1024
 #define TEXT_CACHE_MAX_BYTES (48u << 20) /* fits a Pi's GPU memory */
 #define TILES_MAX 8
+/* Longer than a full rotation of cards and crawl (100 stories at 8 s). */
+#define TEXT_IDLE_NS (INT64_C(20) * 60 * 1000000000)
 
 typedef struct TextEntry {
     char *text; /* owned; NULL marks a free entry */
@@ -33,6 +38,7 @@ typedef struct TextEntry {
     int tile_count;
     size_t bytes;
     uint64_t last_frame;
+    int64_t last_ns; /* clock_mono_ns() of the frame that last drew it */
 } TextEntry;
 
 struct Display {
@@ -49,6 +55,8 @@ struct Display {
     size_t cache_bytes;
     size_t cache_count;
     uint64_t frame_no;
+    int64_t frame_ns; /* clock_mono_ns() at the start of this frame */
+    int64_t swept_ns; /* last sweep for idle texts */
     DisplayStats stats;
 };
 
@@ -87,7 +95,10 @@ create_renderer(Display *d, char *err, size_t errlen)
     }
     SDL_RendererInfo info;
     SDL_GetRendererInfo(d->renderer, &info);
-    d->vsync = (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0;
+    /* A headless frame has no refresh to wait for, whatever the software
+     * renderer reports: the loop paces itself with display.fps. */
+    d->vsync = d->opts.mode != DISPLAY_HEADLESS &&
+               (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0;
     d->max_tex_w = info.max_texture_width;
     if (d->opts.max_texture_px > 0 &&
         (d->max_tex_w == 0 || d->opts.max_texture_px < d->max_tex_w))
@@ -367,6 +378,7 @@ cache_get(Display *d, FontRole font, const char *text)
     TextEntry *e = cache_find(d, font, text, h);
     if (e) {
         e->last_frame = d->frame_no;
+        e->last_ns = d->frame_ns;
         return e;
     }
     SDL_Color white = {255, 255, 255, 255};
@@ -391,6 +403,7 @@ cache_get(Display *d, FontRole font, const char *text)
     e->w = surf->w;
     e->h = surf->h;
     e->last_frame = d->frame_no;
+    e->last_ns = d->frame_ns;
     d->cache_count++;
     if (upload_tiles(d, e, surf) < 0)
         log_warn("cannot upload text texture: %s", SDL_GetError());
@@ -431,10 +444,28 @@ draw_text_op(Display *d, const DrawList *dl, const DrawOp *op)
         SDL_RenderSetClipRect(d->renderer, NULL);
 }
 
+/* Drops texts not drawn for TEXT_IDLE_NS; runs once a second. */
+static void
+cache_sweep(Display *d)
+{
+    if (d->frame_ns - d->swept_ns < 1000000000)
+        return;
+    d->swept_ns = d->frame_ns;
+    for (size_t i = 0; i < TEXT_CACHE_MAX_ENTRIES; i++) {
+        TextEntry *e = &d->entries[i];
+        if (e->text && d->frame_ns - e->last_ns > TEXT_IDLE_NS) {
+            slot_remove(d, e);
+            entry_free(d, e);
+        }
+    }
+}
+
 void
 display_draw(Display *d, const DrawList *dl)
 {
     d->frame_no++;
+    d->frame_ns = clock_mono_ns();
+    cache_sweep(d);
     SDL_SetRenderDrawColor(d->renderer, 0, 0, 0, 255);
     SDL_RenderClear(d->renderer);
     for (size_t i = 0; i < dl->count; i++) {
