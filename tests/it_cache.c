@@ -273,6 +273,9 @@ test_corrupt_files_are_moved_aside(void **state)
     free(log);
     for (size_t i = 0; i < ARRAY_LEN(cases); i++)
         it_screen_free(&s[i]);
+    char *big = it_path("corrupt-10MB/cache/feed1.cache.corrupt");
+    unlink(big);
+    free(big);
     free(huge);
     buf_deinit(&valid);
 }
@@ -385,5 +388,8 @@ main(void)
         cmocka_unit_test(test_corrupt_files_are_moved_aside),
         cmocka_unit_test(test_sigkill_during_cache_writes),
     };
-    return cmocka_run_group_tests_name("cache", tests, NULL, NULL);
+    int rc = cmocka_run_group_tests_name("cache", tests, NULL, NULL);
+    if (rc == 0)
+        it_tmpdir_remove();
+    return rc;
 }

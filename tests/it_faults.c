@@ -429,5 +429,8 @@ main(void)
         cmocka_unit_test(test_fault_matrix),
         cmocka_unit_test(test_sigterm_during_stalled_download),
     };
-    return cmocka_run_group_tests_name("faults", tests, NULL, NULL);
+    int rc = cmocka_run_group_tests_name("faults", tests, NULL, NULL);
+    if (rc == 0)
+        it_tmpdir_remove();
+    return rc;
 }

@@ -205,5 +205,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_steady_polling_costs_a_304),
     };
-    return cmocka_run_group_tests_name("fleet", tests, NULL, NULL);
+    int rc = cmocka_run_group_tests_name("fleet", tests, NULL, NULL);
+    if (rc == 0)
+        it_tmpdir_remove();
+    return rc;
 }

@@ -228,5 +228,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_soak),
     };
-    return cmocka_run_group_tests_name("soak", tests, NULL, NULL);
+    int rc = cmocka_run_group_tests_name("soak", tests, NULL, NULL);
+    if (rc == 0)
+        it_tmpdir_remove();
+    return rc;
 }

@@ -346,5 +346,8 @@ main(void)
         cmocka_unit_test(test_self_signed_certificate),
         cmocka_unit_test(test_clock_not_set_yet),
     };
-    return cmocka_run_group_tests_name("tls", tests, NULL, NULL);
+    int rc = cmocka_run_group_tests_name("tls", tests, NULL, NULL);
+    if (rc == 0)
+        it_tmpdir_remove();
+    return rc;
 }

@@ -82,12 +82,15 @@ it_run(const char *const *argv, const char *const *env, int timeout_s)
     int out_pipe[2], err_pipe[2];
     if (pipe(out_pipe) < 0 || pipe(err_pipe) < 0)
         return r;
+    /* The binary keeps an offline cache; tests keep it out of $HOME. */
+    char *cache = it_path("xdg-cache");
     pid_t pid = fork();
     if (pid == 0) {
         dup2(out_pipe[1], 1);
         dup2(err_pipe[1], 2);
         close(out_pipe[0]);
         close(err_pipe[0]);
+        setenv("XDG_CACHE_HOME", cache, 1);
         for (size_t i = 0; env && env[i]; i++) {
             const char *eq = strchr(env[i], '=');
             char *name = xstrndup(env[i], (size_t)(eq - env[i]));
@@ -98,6 +101,7 @@ it_run(const char *const *argv, const char *const *env, int timeout_s)
         fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
+    free(cache);
     close(out_pipe[1]);
     close(err_pipe[1]);
     Buf out, err;
@@ -206,6 +210,30 @@ it_tmpdir(void)
             abort();
     }
     return dir;
+}
+
+static int
+remove_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return unlink(path);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char *child = xasprintf("%s/%s", path, e->d_name);
+        remove_tree(child);
+        free(child);
+    }
+    closedir(d);
+    return rmdir(path);
+}
+
+void
+it_tmpdir_remove(void)
+{
+    remove_tree(it_tmpdir());
 }
 
 char *

@@ -38,6 +38,9 @@ long it_count_unlike(const Image *img, int x, int y, int w, int h, int r, int g,
 
 /* A temp directory for this test program (created once). */
 const char *it_tmpdir(void);
+/* Removes it with everything in it: call at the end of a passing run (a
+ * failing one keeps the logs its messages point to). */
+void it_tmpdir_remove(void);
 char *it_path(const char *name); /* it_tmpdir()/name, caller frees */
 bool it_write_file(const char *path, const char *text);
 bool it_files_equal(const char *a, const char *b);
