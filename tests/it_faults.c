@@ -413,6 +413,12 @@ test_sigterm_during_stalled_download(void **state)
            took);
     assert_int_equal(rc, 0);
     assert_true(took < 2000);
+    /* The status file got its last write on the way out. */
+    void *st = it_status_read(s.status);
+    assert_non_null(st);
+    assert_true(it_status_num(st, -1, "frames") > 0);
+    assert_non_null(it_status_str(st, -1, "written"));
+    it_status_free(st);
     it_screen_free(&s);
     it_httpd_stop(httpd);
     free(url);

@@ -576,10 +576,27 @@ fetcher_run_once(Fetcher *f, int64_t wall_s)
 
 /* ---- the thread ---- */
 
+/* The status file's directory, e.g. /run/newswire, may not exist yet. */
+static void
+status_dir_create(const char *path)
+{
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path || (size_t)(slash - path) >= sizeof(dir))
+        return;
+    memcpy(dir, path, (size_t)(slash - path));
+    dir[slash - path] = '\0';
+    char err[PATH_MAX + 64];
+    if (diskfile_mkdirs(dir, err, sizeof(err)) < 0)
+        log_warn("status file: %s", err);
+}
+
 static void *
 thread_main(void *arg)
 {
     Fetcher *f = arg;
+    if (f->cfg.status_file[0])
+        status_dir_create(f->cfg.status_file);
     post(f, clock_wall_s(), false);
     status_file_update(f, &f->last_status, true);
     while (!atomic_load(&f->stop)) {
@@ -599,8 +616,8 @@ thread_main(void *arg)
         int64_t wall = clock_wall_s();
         if (any || wall >= f->next_status_s)
             post(f, wall, changed);
-        else
-            status_file_update(f, &f->last_status, false);
+        else if (clock_mono_ms() >= f->status_check_ms)
+            status_file_update(f, &f->last_status, false); /* totals only */
 
         now = clock_mono_ms();
         int64_t next = now + WAIT_MAX_MS;
