@@ -18,7 +18,7 @@ DEB_PACKAGES = make gcc libc6-dev pkg-config \
                libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev \
                libcurl4-openssl-dev libcjson-dev libinih-dev libcmocka-dev \
                clang-format \
-               python3 openssl faketime
+               python3 openssl faketime strace
 DEB_PACKAGES_OPTIONAL = xvfb clang libclang-rt-14-dev valgrind
 
 pkgcflags = $(shell pkg-config --cflags $(1))

@@ -11,6 +11,8 @@
  *   them again on the next start.
  * - 200 SIGKILLs at random points while the cache is being rewritten:
  *   the file always holds the old or the new content, whole.
+ * - A write whose fsync fails (strace fault injection) leaves the old file
+ *   whole and no debris, with a log line.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -280,6 +282,92 @@ test_corrupt_files_are_moved_aside(void **state)
     buf_deinit(&valid);
 }
 
+static bool
+shows(const void *st, void *ud)
+{
+    return it_status_num(st, -1, "stories_shown") == *(int *)ud &&
+           state_is(st, "ok");
+}
+
+/* A write that fails half-way (fsync returns EIO, as a dying SD card
+ * does) leaves the old cache whole and is logged; the new stories are
+ * still shown. */
+static void
+test_failed_cache_write_keeps_old_file(void **state)
+{
+    (void)state;
+    int64_t now = (int64_t)time(NULL);
+    char *doc = it_newsapi_doc("first", STORIES, now);
+    int httpd, port;
+    char *root = serve_doc("eio-root", doc, &httpd, &port);
+    char *url = xasprintf("http://127.0.0.1:%d/files/good.json", port);
+    ItScreen s;
+    assert_true(it_screen_start(&s, "eio", url, 10, NULL, NULL));
+    void *st = wait_status(s.status, state_is, "ok", 10000);
+    assert_non_null(st);
+    it_status_free(st);
+    assert_int_equal(it_screen_stop(&s, NULL), 0);
+    char *cache = xasprintf("%s/feed1.cache", s.cache);
+    size_t old_len;
+    char *old = it_read_file(cache, &old_len);
+    assert_non_null(old);
+
+    char *doc2 = it_newsapi_doc("second", STORIES + 2, now);
+    char *p = xasprintf("%s/good.json", root);
+    assert_true(it_write_file(p, doc2));
+    static const char *const strace[] = {"/usr/bin/env",
+                                         "strace",
+                                         "-D",
+                                         "-f",
+                                         "-qq",
+                                         "-o",
+                                         "/dev/null",
+                                         "-e",
+                                         "trace=fsync",
+                                         "-e",
+                                         "inject=fsync:error=EIO",
+                                         NULL};
+    it_screen_wrap(strace);
+    assert_true(it_screen_start(&s, "eio", url, 10, NULL, NULL));
+    int want = STORIES + 2;
+    st = wait_status(s.status, shows, &want, 10000);
+    /* The status file cannot be written either (same fsync): so wait on
+     * the log instead when it never appears. */
+    it_status_free(st);
+    char *log = NULL;
+    for (int i = 0; i < 250; i++) {
+        free(log);
+        log = it_read_file(s.log, NULL);
+        if (log && strstr(log, "cache: cannot write"))
+            break;
+        it_sleep_ms(40);
+    }
+    assert_int_equal(it_screen_stop(&s, NULL), 0);
+    const char *line = log ? strstr(log, "cache: cannot write") : NULL;
+    if (!line || !strstr(line, "fsync: Input/output error"))
+        fail_msg("no log line for the failed write:\n%s", log ? log : "(none)");
+    const char *eol = strchr(line, '\n');
+    printf("fsync EIO: \"%.*s\"; the old cache is intact\n",
+           (int)(eol ? eol - line : 100), line);
+    size_t n;
+    char *now_bytes = it_read_file(cache, &n);
+    assert_true(now_bytes && n == old_len && !memcmp(now_bytes, old, n));
+    char *tmp = xasprintf("%s/.feed1.cache.tmp", s.cache);
+    assert_int_equal(access(tmp, F_OK), -1); /* no debris either */
+    it_httpd_stop(httpd);
+    it_screen_free(&s);
+    free(tmp);
+    free(now_bytes);
+    free(log);
+    free(p);
+    free(doc2);
+    free(old);
+    free(cache);
+    free(url);
+    free(root);
+    free(doc);
+}
+
 static void
 encode(const char *tag, int n, Buf *out)
 {
@@ -387,6 +475,7 @@ main(void)
         cmocka_unit_test(test_old_stories_leave_even_offline),
         cmocka_unit_test(test_corrupt_files_are_moved_aside),
         cmocka_unit_test(test_sigkill_during_cache_writes),
+        cmocka_unit_test(test_failed_cache_write_keeps_old_file),
     };
     int rc = cmocka_run_group_tests_name("cache", tests, NULL, NULL);
     if (rc == 0)

@@ -536,6 +536,14 @@ it_httpd_stop(int pid)
     untrack(pid);
 }
 
+static const char *const *screen_prefix;
+
+void
+it_screen_wrap(const char *const *prefix)
+{
+    screen_prefix = prefix;
+}
+
 bool
 it_screen_start(ItScreen *s, const char *name, const char *feed_url, int scale,
                 const char *const *sets, const char *const *env)
@@ -557,6 +565,9 @@ it_screen_start(ItScreen *s, const char *name, const char *feed_url, int scale,
     };
     const char *argv[96];
     size_t n = 0;
+    for (size_t i = 0; screen_prefix && screen_prefix[i] && n < 16; i++)
+        argv[n++] = screen_prefix[i];
+    screen_prefix = NULL;
     argv[n++] = it_bin();
     argv[n++] = "-c";
     argv[n++] = "/dev/null";

@@ -105,6 +105,9 @@ typedef struct ItScreen {
 bool it_screen_start(ItScreen *s, const char *name, const char *feed_url,
                      int scale, const char *const *sets,
                      const char *const *env);
+/* The next it_screen_start() runs the binary under this command (e.g.
+ * strace with fault injection); NULL-terminated, borrowed, used once. */
+void it_screen_wrap(const char *const *prefix);
 /* SIGTERM, wait up to 5 s (SIGKILL after); returns the exit status. */
 int it_screen_stop(ItScreen *s, int *took_ms);
 void it_screen_free(ItScreen *s);
