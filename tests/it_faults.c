@@ -252,6 +252,12 @@ lane_step(Lane *l)
     if (l->phase == START) {
         if (ok && it_status_num(st, -1, "stories_shown") == STORIES &&
             access(l->cache_file, R_OK) == 0) {
+            double code = it_status_num(st, 0, "http_status");
+            if (code != 200)
+                failf(l, "first answer HTTP %.0f, not 200", code);
+            buf_appendf(&report,
+                        "  %-36s stories after %5lld ms (HTTP %.0f), cached\n",
+                        "200 (first fetch)", (long long)(now - l->t0), code);
             l->baseline = it_read_file(l->cache_file, &l->baseline_len);
             lane_start_scenario(l);
         } else if (now > l->deadline) {
@@ -297,11 +303,17 @@ lane_step(Lane *l)
             if (!same)
                 failf(l, "the cache file changed after recovery");
             lane_invariants(l, st);
+            /* The stories did not change, so recovery is a 304 whenever
+             * the last good answer carried validators. */
+            double code = it_status_num(st, 0, "http_status");
+            if (code != 304)
+                failf(l, "recovered with HTTP %.0f, not 304", code);
             buf_appendf(&report,
                         "  %-36s error after %5lld ms: \"%s\"; recovered "
-                        "after %5lld ms; %d stories kept; cache %s\n",
+                        "after %5lld ms (HTTP %.0f); %d stories kept; cache "
+                        "%s\n",
                         l->sc->name, (long long)l->fault_ms, l->error,
-                        (long long)took, STORIES,
+                        (long long)took, code, STORIES,
                         same ? "byte-identical" : "CHANGED");
             lane_start_scenario(l);
         } else if (now > l->deadline) {
