@@ -134,11 +134,14 @@ soak: $(BIN) $(BUILD)/tests/it_soak $(HTTPD)
 	@NEWSWIRE_BIN=$(BIN) HTTPD_BIN=$(HTTPD) NEWSWIRE_SOAK_HOURS=24 \
 	    sh tests/run-tests.sh soak $(BUILD)/tests/it_soak
 
-# The inbox under ThreadSanitizer: the one place two threads meet.
+# The inbox under ThreadSanitizer: the one place two threads meet; and
+# the fetch thread itself, started, refreshed and stopped (it_fetch).
 check-threads:
 	@$(MAKE) --no-print-directory BUILD=build-tsan OPTFLAGS='-O1 -g' \
-	    SANFLAGS='-fsanitize=thread' SAN=1 build-tsan/tests/test_inbox
-	@sh tests/run-tests.sh threads build-tsan/tests/test_inbox
+	    SANFLAGS='-fsanitize=thread' SAN=1 build-tsan/tests/test_inbox \
+	    build-tsan/tests/it_fetch
+	@sh tests/run-tests.sh threads build-tsan/tests/test_inbox \
+	    build-tsan/tests/it_fetch
 
 # libFuzzer targets (clang): each runs FUZZ_SECONDS on its seed corpus.
 FUZZ_SECONDS ?= 60
