@@ -45,6 +45,10 @@
  *   /cycle/NAME          the Nth connection to the server gets the fault
  *                        N mod K of a fixed list (good answers, errors,
  *                        stalls, resets, bombs...) for NAME; for soak runs
+ * A request in absolute form ("GET http://any.host/files/a.json", as sent
+ * to a proxy) is served like its path, so the server can stand in for a
+ * forward proxy.
+ *
  * The fault routes (stall, trickle, reset, truncated, as) ignore conditional
  * headers: they always start a 200, because the fault is the point.
  *
@@ -696,6 +700,15 @@ parse_request_line(Request *r, char *line)
         return 400;
     *version++ = '\0';
     r->method = line;
+    /* The absolute form a client sends to a proxy ("GET http://host/path"):
+     * served like the path, so the server doubles as a forward proxy for
+     * tests of proxy settings. */
+    if (strncmp(target, "http://", 7) == 0) {
+        char *slash = strchr(target + 7, '/');
+        if (slash == NULL)
+            return 400;
+        target = slash;
+    }
     if (strncmp(version, "HTTP/1.", 7) != 0 || target[0] != '/')
         return 400;
     query = strchr(target, '?');

@@ -440,12 +440,68 @@ test_sigterm_during_stalled_download(void **state)
     free(root);
 }
 
+/* Proxies: from the environment (http_proxy) and from fetch.proxy. The
+ * feed's host does not exist; only the proxy can answer. */
+static void
+test_proxies(void **state)
+{
+    (void)state;
+    char *root = it_path("proxy-root");
+    mkdir(root, 0755);
+    char *p = xasprintf("%s/good.json", root);
+    char *doc = it_newsapi_doc("proxied", STORIES, (int64_t)time(NULL));
+    assert_true(it_write_file(p, doc));
+    char *logp = xasprintf("%s/requests.log", root);
+    int port;
+    int httpd = it_httpd_start_opts(root, logp, 0, &port);
+    assert_true(httpd > 0);
+    const char *url = "http://feeds.example.invalid/files/good.json";
+    char *env_proxy = xasprintf("http_proxy=http://127.0.0.1:%d", port);
+    char *set_proxy = xasprintf("fetch.proxy=http://127.0.0.1:%d", port);
+    const char *env[] = {env_proxy, NULL};
+    const char *sets[] = {set_proxy, NULL};
+    for (int round = 0; round < 2; round++) {
+        ItScreen s;
+        assert_true(it_screen_start(&s, round ? "proxy-set" : "proxy-env", url,
+                                    SCALE, round ? sets : NULL,
+                                    round ? NULL : env));
+        void *st = NULL;
+        for (int i = 0; i < 200; i++) {
+            st = it_status_read(s.status);
+            if (st && it_status_num(st, -1, "stories_shown") == STORIES)
+                break;
+            it_status_free(st);
+            st = NULL;
+            it_sleep_ms(40);
+        }
+        if (!st)
+            fail_msg("no stories through the %s proxy (log %s)",
+                     round ? "configured" : "environment's", s.log);
+        it_status_free(st);
+        assert_int_equal(it_screen_stop(&s, NULL), 0);
+        it_screen_free(&s);
+    }
+    char *log = it_read_file(logp, NULL);
+    assert_non_null(log);
+    printf("proxies: both runs fetched through 127.0.0.1:%d\n", port);
+    assert_non_null(strstr(log, "GET\t/files/good.json"));
+    free(log);
+    it_httpd_stop(httpd);
+    free(env_proxy);
+    free(set_proxy);
+    free(logp);
+    free(doc);
+    free(p);
+    free(root);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fault_matrix),
         cmocka_unit_test(test_sigterm_during_stalled_download),
+        cmocka_unit_test(test_proxies),
     };
     int rc = cmocka_run_group_tests_name("faults", tests, NULL, NULL);
     if (rc == 0)
