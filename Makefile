@@ -21,7 +21,8 @@ DEB_PACKAGES = make gcc libc6-dev pkg-config \
                libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev \
                libcurl4-openssl-dev libcjson-dev libinih-dev libcmocka-dev \
                libxml2-dev libsystemd-dev \
-               clang-format
+               clang-format \
+               python3 openssl faketime strace
 # Bidi and font fallback; the Noto fonts cover the scripts the tests draw.
 DEB_PACKAGES += libfribidi-dev libfontconfig-dev fonts-noto-core fonts-noto-cjk
 DEB_PACKAGES_OPTIONAL = xvfb clang libclang-rt-14-dev valgrind
@@ -52,7 +53,7 @@ HTTPD = $(BUILD)/tests/httpd
 
 .PHONY: all deps run check unit san integration check-deps format \
         format-check check-threads fuzz fuzz-replay golden screenshot bench \
-        bench-decode clean install uninstall install-check bench-idle
+        bench-decode clean install uninstall install-check bench-idle soak
 
 all: $(BIN)
 
@@ -137,11 +138,20 @@ check: all check-deps format-check
 	@$(MAKE) --no-print-directory install-check
 	@$(MAKE) --no-print-directory check-perf
 
-# The inbox under ThreadSanitizer: the one place two threads meet.
+# 24 simulated hours with the network faults cycling, in about 5 minutes
+# (tests/it_soak.c; `make check` runs a 2-hour version of it).
+soak: $(BIN) $(BUILD)/tests/it_soak $(HTTPD)
+	@NEWSWIRE_BIN=$(BIN) HTTPD_BIN=$(HTTPD) NEWSWIRE_SOAK_HOURS=24 \
+	    sh tests/run-tests.sh soak $(BUILD)/tests/it_soak
+
+# The inbox under ThreadSanitizer: the one place two threads meet; and
+# the fetch thread itself, started, refreshed and stopped (it_fetch).
 check-threads:
 	@$(MAKE) --no-print-directory BUILD=build-tsan OPTFLAGS='-O1 -g' \
-	    SANFLAGS='-fsanitize=thread' SAN=1 build-tsan/tests/test_inbox
-	@sh tests/run-tests.sh threads build-tsan/tests/test_inbox
+	    SANFLAGS='-fsanitize=thread' SAN=1 build-tsan/tests/test_inbox \
+	    build-tsan/tests/it_fetch
+	@sh tests/run-tests.sh threads build-tsan/tests/test_inbox \
+	    build-tsan/tests/it_fetch
 
 # libFuzzer targets (clang): each runs FUZZ_SECONDS on its seed corpus.
 FUZZ_SECONDS ?= 60
@@ -246,7 +256,7 @@ BENCH_BIN = $(BUILD)/bench/bench_frame
 .PHONY: check-perf perf-baseline
 
 $(BENCH_BIN): bench/bench_frame.c $(CORE_OBJ) $(BUILD)/platform/display.o \
-              $(BUILD)/platform/text.o
+              $(BUILD)/platform/text.o $(BUILD)/platform/clock.o
 	@mkdir -p $(@D)
 	$(CC) $(PLATFORM_CFLAGS) -o $@ $(filter %.c %.o,$^) $(PLATFORM_LIBS) \
 	    $(CORE_LIBS)

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "config.h"
 #include "control.h"
 #include "display.h"
@@ -53,6 +54,7 @@ typedef struct Args {
     bool stats;
     bool dump_feed;
     bool check_config;
+    const char *status_file;
 } Args;
 
 static const char USAGE[] =
@@ -94,6 +96,9 @@ static const char USAGE[] =
     "                        JSON Lines, exit (0 if any story, 1 if none)\n"
     "      --check-config    validate the config, print FILE:LINE: message, "
     "exit 0 or 2\n"
+    "      --status-file PATH  write a JSON status (feeds, errors, frames) "
+    "there\n"
+    "                        whenever it changes (config: status.file)\n"
     "  -V, --version         print the version\n"
     "  -h, --help            print this help\n"
     "\n"
@@ -144,6 +149,7 @@ parse_args(int argc, char **argv, Args *a)
         OPT_STATS,
         OPT_DUMP,
         OPT_CHECK,
+        OPT_STATUS_FILE,
     };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'},
@@ -160,6 +166,7 @@ parse_args(int argc, char **argv, Args *a)
         {"stats", no_argument, NULL, OPT_STATS},
         {"dump-feed", no_argument, NULL, OPT_DUMP},
         {"check-config", no_argument, NULL, OPT_CHECK},
+        {"status-file", required_argument, NULL, OPT_STATUS_FILE},
         {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -228,6 +235,9 @@ parse_args(int argc, char **argv, Args *a)
             break;
         case OPT_CHECK:
             a->check_config = true;
+            break;
+        case OPT_STATUS_FILE:
+            a->status_file = optarg;
             break;
         case 'V':
             printf("newswire %s\n", NEWSWIRE_VERSION);
@@ -347,6 +357,11 @@ load_config_from(const Args *a, const char *data_dir, Config *cfg,
         return -1;
     }
     *used_path = path ? xstrdup(path) : NULL;
+    if (a->status_file && config_set(cfg, "status", "file", a->status_file, err,
+                                     sizeof(err)) < 0) {
+        fprintf(stderr, "newswire: --status-file: %s\n", err);
+        exit(EXIT_USAGE);
+    }
     if (a->w) {
         cfg->width = a->w;
         cfg->height = a->h;
@@ -374,9 +389,7 @@ load_config(const Args *a, const char *data_dir, Config *cfg,
 static int64_t
 mono_ns(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    return clock_mono_ns();
 }
 
 static int
@@ -472,7 +485,7 @@ wall_now(const App *app, int64_t virtual_ms)
 {
     if (app->fixed_clock)
         return app->clock_base_s + virtual_ms / 1000;
-    return (int64_t)time(NULL);
+    return clock_wall_s();
 }
 
 /* Animation time: virtual time, or the wall clock when screens on one
@@ -546,9 +559,7 @@ print_stats(const FrameStats *fs, const Display *d)
 static void
 sleep_until_ns(int64_t t)
 {
-    struct timespec ts = {(time_t)(t / 1000000000), (long)(t % 1000000000)};
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-        ;
+    clock_sleep_until_ns(t);
 }
 
 /* SIGHUP or "reload": a config that does not validate changes nothing.
@@ -675,6 +686,7 @@ run_loop(App *app)
         int64_t work = mono_ns() - now;
         fs->hist[MIN((size_t)(work / 25000), ARRAY_LEN(fs->hist) - 1)]++;
         fs->frames++;
+        fetcher_note_frames(app->fetcher, fs->frames, fs->dropped);
         display_present(app->display);
         kiosk_presented(app->kiosk);
         if (fs->frames == 1)
@@ -767,6 +779,7 @@ run_display(const Args *a, const Config *cfg, const char *cfg_path,
         rc = screenshot(&app);
     } else if (rc == 0) {
         kiosk_attach(app.kiosk, app.display, app.fetcher);
+        fetcher_load_cache(app.fetcher); /* before the first frame */
         if (fetcher_start(app.fetcher) < 0) {
             fprintf(stderr, "newswire: cannot start the fetch thread\n");
             rc = 1;
@@ -843,6 +856,11 @@ main(int argc, char **argv)
     int64_t started_ns = mono_ns();
     if (argc > 1 && !strcmp(argv[1], "ctl"))
         return run_ctl(argc - 1, argv + 1);
+    char clock_err[128];
+    if (clock_init(clock_err, sizeof(clock_err)) < 0) {
+        fprintf(stderr, "newswire: %s\n", clock_err);
+        return EXIT_USAGE;
+    }
     Args args;
     parse_args(argc, argv, &args);
     char data_dir[PATH_MAX];

@@ -36,7 +36,20 @@
  *   /html                captive-portal login page (text/html)
  *   /empty               200 with Content-Length: 0
  *   /headers             JSON object echoing the request headers
- * The fault routes (stall, trickle, reset, truncated) ignore conditional
+ *   /as/TYPE/SUB/NAME    /files/NAME sent with Content-Type TYPE/SUB
+ *                        (always a 200: conditional headers are ignored)
+ *   /switch/KEY          serves what the target written on the first line
+ *                        of DIR/KEY.route would serve (e.g. "/files/a.json"
+ *                        or "/status/503?retry_after=2"), read per request:
+ *                        a test flips a fault on and off by rewriting it
+ *   /cycle/NAME          the Nth connection to the server gets the fault
+ *                        N mod K of a fixed list (good answers, errors,
+ *                        stalls, resets, bombs...) for NAME; for soak runs
+ * A request in absolute form ("GET http://any.host/files/a.json", as sent
+ * to a proxy) is served like its path, so the server can stand in for a
+ * forward proxy.
+ *
+ * The fault routes (stall, trickle, reset, truncated, as) ignore conditional
  * headers: they always start a 200, because the fault is the point.
  *
  * --log appends one line per request, fields separated by tabs: method,
@@ -103,6 +116,7 @@ typedef struct Server {
     Text bomb;                          /* gzip member, built at start */
     pid_t children[HTTPD_MAX_CHILDREN]; /* started and not yet reaped */
     size_t child_count;
+    unsigned long accepted; /* connections so far; a child sees its own */
 } Server;
 
 typedef struct Header {
@@ -116,6 +130,7 @@ typedef struct Request {
     const char *method;   /* NULL until the request line parsed */
     const char *raw_path; /* as sent, without the query; NULL until then */
     const char *query;    /* after '?', not decoded; NULL when absent */
+    char rewritten[HTTPD_REQUEST_MAX_BYTES + 1]; /* /switch and /cycle */
     Header headers[HTTPD_MAX_HEADERS];
     size_t header_count;
     bool is_head;
@@ -685,6 +700,15 @@ parse_request_line(Request *r, char *line)
         return 400;
     *version++ = '\0';
     r->method = line;
+    /* The absolute form a client sends to a proxy ("GET http://host/path"):
+     * served like the path, so the server doubles as a forward proxy for
+     * tests of proxy settings. */
+    if (strncmp(target, "http://", 7) == 0) {
+        char *slash = strchr(target + 7, '/');
+        if (slash == NULL)
+            return 400;
+        target = slash;
+    }
     if (strncmp(version, "HTTP/1.", 7) != 0 || target[0] != '/')
         return 400;
     query = strchr(target, '?');
@@ -1112,7 +1136,7 @@ is_not_modified(const Request *r, const char *etag, time_t mtime)
 }
 
 static void
-serve_file(Conn *c, const char *name, ServeMode mode)
+serve_file_as(Conn *c, const char *name, ServeMode mode, const char *type)
 {
     char etag[32];
     char last_modified[64];
@@ -1136,11 +1160,13 @@ serve_file(Conn *c, const char *name, ServeMode mode)
              fnv1a64(body.data, body.len));
     http_date_format(mtime, last_modified, sizeof last_modified);
     extra = xprintf("ETag: %s\r\nLast-Modified: %s\r\n", etag, last_modified);
-    if (mode == SERVE_NORMAL && is_not_modified(c->req, etag, mtime)) {
+    if (mode == SERVE_NORMAL && type == NULL &&
+        is_not_modified(c->req, etag, mtime)) {
         conn_head(c, 304, NULL, -1, extra);
         goto out;
     }
-    conn_head(c, 200, content_type_for(name), (long long)body.len, extra);
+    conn_head(c, 200, type != NULL ? type : content_type_for(name),
+              (long long)body.len, extra);
     switch (mode) {
     case SERVE_NORMAL:
         conn_body(c, body.data, body.len);
@@ -1166,6 +1192,12 @@ serve_file(Conn *c, const char *name, ServeMode mode)
 out:
     free(extra);
     text_free(&body);
+}
+
+static void
+serve_file(Conn *c, const char *name, ServeMode mode)
+{
+    serve_file_as(c, name, mode, NULL);
 }
 
 static void
@@ -1444,6 +1476,115 @@ route_empty(Conn *c, const char *rest)
     conn_respond(c, 200, "application/json", "", 0, NULL);
 }
 
+static void
+route_as(Conn *c, const char *rest)
+{
+    /* TYPE/SUB/NAME: the type is the first two segments. */
+    const char *slash = strchr(rest, '/');
+    const char *name = slash != NULL ? strchr(slash + 1, '/') : NULL;
+    char type[128];
+
+    if (name == NULL || (size_t)(name - rest) >= sizeof type) {
+        conn_error(c, 404, NULL);
+        return;
+    }
+    memcpy(type, rest, (size_t)(name - rest));
+    type[name - rest] = '\0';
+    serve_file_as(c, name + 1, SERVE_NORMAL, type);
+}
+
+static void route(Conn *c);
+
+/* Replaces the request target with target ("/path?query") and routes it
+ * again; conditional headers stay as the client sent them. */
+static void
+reroute(Conn *c, const char *target)
+{
+    Request *r = c->req;
+    char *q;
+
+    if (target[0] != '/' || after_prefix(target, "/switch/") != NULL ||
+        after_prefix(target, "/cycle/") != NULL ||
+        strlen(target) >= sizeof r->rewritten) {
+        conn_error(c, 500, NULL);
+        return;
+    }
+    strcpy(r->rewritten, target);
+    q = strchr(r->rewritten, '?');
+    if (q != NULL)
+        *q++ = '\0';
+    r->raw_path = r->rewritten;
+    r->query = q;
+    if (!percent_decode(r->rewritten, strlen(r->rewritten), false, r->path)) {
+        conn_error(c, 400, NULL);
+        return;
+    }
+    route(c);
+}
+
+static void
+route_switch(Conn *c, const char *rest)
+{
+    char *name = xprintf("%s.route", rest);
+    Text body;
+    time_t mtime;
+    int status;
+
+    text_init(&body);
+    status = name_is_safe(name) && strchr(rest, '/') == NULL
+                 ? file_load(c->server->root_fd, name, &body, &mtime)
+                 : 403;
+    if (status != 0 || body.len == 0) {
+        conn_error(c, status != 0 ? status : 500, NULL);
+    } else {
+        body.data[strcspn(body.data, "\r\n")] = '\0';
+        reroute(c, body.data);
+    }
+    text_free(&body);
+    free(name);
+}
+
+/* The soak cycle: mostly good answers, with every fault in between. */
+static const char *const CYCLE[] = {
+    "/files/%s",
+    "/files/%s",
+    "/status/500",
+    "/files/%s",
+    "/stall/%s",
+    "/files/%s",
+    "/trickle/%s",
+    "/reset/%s",
+    "/files/%s",
+    "/truncated/%s",
+    "/chunked-endless",
+    "/files/%s",
+    "/gzip-bomb",
+    "/html",
+    "/status/429?retry_after=1",
+    "/files/%s",
+    "/redirect-loop",
+    "/empty",
+    "/status/404",
+    "/status/503?retry_after=Thu,+01+Jan+1970+00:00:00+GMT",
+    "/as/image/png/%s",
+    "/redirect-to?url=file:///etc/passwd",
+    "/files/%s",
+};
+
+static void
+route_cycle(Conn *c, const char *rest)
+{
+    unsigned long n = c->server->accepted - 1;
+    char target[1024];
+
+    if (strlen(rest) > 512 || strchr(rest, '%') != NULL) {
+        conn_error(c, 404, NULL);
+        return;
+    }
+    snprintf(target, sizeof target, CYCLE[n % ARRAY_LEN(CYCLE)], rest);
+    reroute(c, target);
+}
+
 typedef struct Route {
     const char *path; /* ending in '/': a prefix whose rest is passed on */
     void (*handler)(Conn *c, const char *rest);
@@ -1466,6 +1607,9 @@ static const Route ROUTES[] = {
     {"/html", route_html},
     {"/empty", route_empty},
     {"/headers", route_headers},
+    {"/as/", route_as},
+    {"/switch/", route_switch},
+    {"/cycle/", route_cycle},
 };
 
 static void
@@ -1585,6 +1729,7 @@ accept_one(Server *s)
 
     if (fd < 0)
         return; /* EAGAIN, ECONNABORTED, EINTR: try again next round */
+    s->accepted++;
     /* Whether O_NONBLOCK is inherited is unspecified; the child blocks. */
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     pid = fork();

@@ -60,11 +60,12 @@ test_version_and_help(void **state)
     it_result_free(&r);
     r = run("--help", NULL);
     assert_int_equal(r.status, 0);
-    const char *opts[] = {
-        "--config",     "--feed",         "--set",        "--window",
-        "--fullscreen", "--headless",     "--size",       "--screenshot",
-        "--at",         "--clock",        "--exit-after", "--stats",
-        "--dump-feed",  "--check-config", "--version",    "--help"};
+    const char *opts[] = {"--config",    "--feed",         "--set",
+                          "--window",    "--fullscreen",   "--headless",
+                          "--size",      "--screenshot",   "--at",
+                          "--clock",     "--exit-after",   "--stats",
+                          "--dump-feed", "--check-config", "--version",
+                          "--help",      "--status-file"};
     for (size_t i = 0; i < ARRAY_LEN(opts); i++) {
         if (!strstr(r.out, opts[i]))
             fail_msg("--help does not mention %s", opts[i]);

@@ -388,7 +388,8 @@ test_api_error_document(void **state)
         {"guardian-error.json", "feed1: the news service refused: Content API "
                                 "does not support paging"},
         {"nyt-error.json", "feed1: the news service refused: Invalid ApiKey"},
-        {"broken-notjson.html", "feed1: got an HTML page, not a feed"},
+        {"broken-notjson.html",
+         "feed1: the server sent a web page instead of the feed"},
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         char *url = fixture_url(cases[i].file);

@@ -898,6 +898,37 @@ test_validate(void **state)
     free(cfg);
 }
 
+/* fetch.protocols: https and http only; every feed's scheme allowed. */
+static void
+test_fetch_protocols(void **state)
+{
+    (void)state;
+    Config *cfg = load_ok("[fetch]\nprotocols = https\n"
+                          "[feed.a]\nurl = https://example.com/\n"
+                          "[feed.f]\nurl = file:///tmp/x.json\n");
+    char err[256] = "";
+    assert_int_equal(config_validate(cfg, err, sizeof(err)), 0);
+    char msg[256];
+    assert_int_equal(config_set(cfg, "feed.b", "url", "http://example.com/",
+                                msg, sizeof(msg)),
+                     0);
+    assert_int_equal(config_validate(cfg, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "feed.b.url"));
+    assert_int_equal(
+        config_set(cfg, "fetch", "protocols", "https, http", msg, sizeof(msg)),
+        0);
+    assert_int_equal(config_validate(cfg, err, sizeof(err)), 0);
+    assert_int_equal(
+        config_set(cfg, "fetch", "protocols", "https,ftp", msg, sizeof(msg)),
+        0);
+    assert_int_equal(config_validate(cfg, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "'ftp'"));
+    assert_int_equal(
+        config_set(cfg, "fetch", "protocols", "  ,  ", msg, sizeof(msg)), 0);
+    assert_int_equal(config_validate(cfg, err, sizeof(err)), -1);
+    free(cfg);
+}
+
 /* Reads the example config, or fails the test saying why. */
 static char *
 read_example(void)
@@ -1203,6 +1234,7 @@ main(void)
         cmocka_unit_test(test_mapping_keys),
         cmocka_unit_test(test_mapping_validation),
         cmocka_unit_test(test_filter_keys),
+        cmocka_unit_test(test_fetch_protocols),
         cmocka_unit_test(test_example_config),
         cmocka_unit_test(test_example_config_shows_defaults),
     };

@@ -173,6 +173,49 @@ test_waiting_card_without_stories(void **state)
     free(frame);
 }
 
+/* Freshness on screen: "updated", "offline since" after two missed
+ * intervals, and a card instead of stories that all aged out. */
+static void
+test_freshness_marks_and_card(void **state)
+{
+    Fixture *f = *state;
+    FetchStatus st = {0};
+    st.feed_count = 1;
+    st.fetched_once = true;
+    snprintf(st.feeds[0].name, sizeof(st.feeds[0].name), "wire");
+    st.feeds[0].last_ok_s = st.last_ok_s = NOW_S - 600;
+    st.feeds[0].story_count = st.stories_held = st.stories_shown = 2;
+    st.max_age_h = 24;
+    scene_set_stories(f->scene, f->list);
+    scene_set_status(f->scene, &st);
+    SceneTime t = {1000, NOW_S, false};
+    scene_build(f->scene, &t, &f->dl);
+    char *frame = print_frame(&f->dl);
+    assert_non_null(strstr(frame, "\"updated 09:50\""));
+    assert_null(strstr(frame, "#f2b33dff"));
+    free(frame);
+
+    /* Offline for long enough, and nothing current left. */
+    snprintf(st.feeds[0].error, sizeof(st.feeds[0].error),
+             "wire: Couldn't connect to server");
+    st.feeds[0].offline = true;
+    st.stories_shown = 0;
+    StoryList *none = story_list_new();
+    scene_set_stories(f->scene, none);
+    scene_set_status(f->scene, &st);
+    scene_build(f->scene, &t, &f->dl);
+    frame = print_frame(&f->dl);
+    /* The fake measurer (10 px a byte) cuts the mark short; the real
+     * font fits "offline since 09:50" in the clock box. */
+    assert_non_null(strstr(frame, "\"\xe2\x9a\xa0 offline"));
+    assert_non_null(strstr(frame, "#f2b33dff"));
+    assert_non_null(strstr(frame, "\"No current news\""));
+    assert_null(strstr(frame, "Waiting for news"));
+    free(frame);
+    scene_set_stories(f->scene, NULL);
+    story_list_free(none);
+}
+
 static void
 test_build_measures_nothing(void **state)
 {
@@ -487,6 +530,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_golden_frames, setup, teardown),
         cmocka_unit_test_setup_teardown(test_waiting_card_without_stories,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_freshness_marks_and_card, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_build_measures_nothing, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_crawl_positions_follow_time, setup,

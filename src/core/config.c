@@ -50,6 +50,18 @@ static const KeyDef KEYS[] = {
     {"fetch", "interval_s", KEY_INT, OFF(fetch_interval_s), 10, 86400, "300"},
     {"fetch", "timeout_s", KEY_INT, OFF(fetch_timeout_s), 1, 300, "20"},
     {"fetch", "max_kb", KEY_INT, OFF(fetch_max_kb), 16, 65536, "8192"},
+    {"fetch", "startup_delay_s", KEY_INT, OFF(fetch_startup_delay_s), 0, 3600,
+     "30"},
+    {"fetch", "backoff_base_s", KEY_INT, OFF(fetch_backoff_base_s), 1, 3600,
+     "15"},
+    {"fetch", "protocols", KEY_STR, OFF(fetch_protocols), 4,
+     STRMAX(fetch_protocols), "https,http"},
+    {"fetch", "ca_file", KEY_STR, OFF(fetch_ca_file), 0, STRMAX(fetch_ca_file),
+     ""},
+    {"fetch", "proxy", KEY_STR, OFF(fetch_proxy), 0, STRMAX(fetch_proxy), ""},
+    {"fetch", "cache_dir", KEY_STR, OFF(fetch_cache_dir), 0,
+     STRMAX(fetch_cache_dir), ""},
+    {"status", "file", KEY_STR, OFF(status_file), 0, STRMAX(status_file), ""},
     {"display", "width", KEY_INT, OFF(width), 160, 16384, "1280"},
     {"display", "height", KEY_INT, OFF(height), 120, 16384, "720"},
     {"display", "fullscreen", KEY_BOOL, OFF(fullscreen), 0, 1, "false"},
@@ -929,6 +941,47 @@ validate_feed(const FeedConf *f, char *err, size_t errlen)
     return 0;
 }
 
+/* fetch.protocols is a comma list of https and http; every http(s) feed
+ * must use one of them (file:// feeds are always allowed). */
+static int
+validate_protocols(const Config *cfg, char *err, size_t errlen)
+{
+    bool https = false, http = false;
+    char list[sizeof(cfg->fetch_protocols)];
+    util_strlcpy(list, cfg->fetch_protocols, sizeof(list));
+    char *save = NULL;
+    for (char *t = strtok_r(list, ", ", &save); t;
+         t = strtok_r(NULL, ", ", &save)) {
+        if (!strcmp(t, "https")) {
+            https = true;
+        } else if (!strcmp(t, "http")) {
+            http = true;
+        } else {
+            util_errf(err, errlen,
+                      "fetch.protocols: '%s' is not https or http (file:// "
+                      "feeds are always allowed)",
+                      t);
+            return -1;
+        }
+    }
+    if (!https && !http) {
+        util_errf(err, errlen, "fetch.protocols: name https, http or both");
+        return -1;
+    }
+    for (size_t i = 0; i < cfg->feed_count; i++) {
+        const char *url = cfg->feeds[i].url;
+        if ((!strncasecmp(url, "https://", 8) && !https) ||
+            (!strncasecmp(url, "http://", 7) && !http)) {
+            util_errf(err, errlen,
+                      "feed.%s.url: its scheme is not in fetch.protocols "
+                      "(%s)",
+                      cfg->feeds[i].name, cfg->fetch_protocols);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int
 config_validate(const Config *cfg, char *err, size_t errlen)
 {
@@ -950,5 +1003,5 @@ config_validate(const Config *cfg, char *err, size_t errlen)
         if (validate_feed(&cfg->feeds[i], err, errlen) < 0)
             return -1;
     }
-    return 0;
+    return validate_protocols(cfg, err, errlen);
 }

@@ -91,6 +91,13 @@ typedef struct Config {
     int fetch_interval_s;
     int fetch_timeout_s;
     int fetch_max_kb;
+    int fetch_startup_delay_s; /* random start-up delay, at most this */
+    int fetch_backoff_base_s;  /* first transient retry within this */
+    char fetch_protocols[32];  /* "https,http", "https" or "http" */
+    char fetch_ca_file[CONFIG_STR_MAX];   /* "": the system's CA bundle */
+    char fetch_proxy[CONFIG_STR_MAX];     /* "": from the environment */
+    char fetch_cache_dir[CONFIG_STR_MAX]; /* "": XDG default; "off" */
+    char status_file[CONFIG_STR_MAX];     /* "": none */
 
     int width, height; /* window or headless frame size, px */
     bool fullscreen;

@@ -358,6 +358,29 @@ zone_of(const FeedDecodeOpts *opts)
     return off;
 }
 
+/* A byte-order mark or NUL bytes around an opening brace or bracket: JSON
+ * in UTF-16 (XML in UTF-16 declares itself and libxml2 reads it). */
+static bool
+is_utf16_json(const char *body, size_t len)
+{
+    const unsigned char *b = (const unsigned char *)body;
+    size_t i = 0;
+    if (len >= 2 &&
+        ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)))
+        i = 2;
+    for (; i + 1 < len && i < 64; i += 2) {
+        unsigned char c = b[i] ? b[i] : b[i + 1];
+        unsigned char other = b[i] ? b[i + 1] : b[i];
+        if (other != 0)
+            return false;
+        if (c == '{' || c == '[')
+            return true;
+        if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
+            return false;
+    }
+    return false;
+}
+
 int
 feed_decode(const char *body, size_t len, const FeedDecodeOpts *opts,
             StoryList **out, char *err, size_t errlen)
@@ -380,6 +403,13 @@ feed_decode(const char *body, size_t len, const FeedDecodeOpts *opts,
     size_t start = body ? content_start(body, len) : 0;
     if (!body || start >= len) {
         util_errf(err, errlen, "%s: the server sent an empty document", d.name);
+        return -1;
+    }
+    if (is_utf16_json(body, len)) {
+        util_errf(err, errlen,
+                  "%s: the document is JSON in UTF-16, not UTF-8 (JSON feeds "
+                  "must be UTF-8)",
+                  d.name);
         return -1;
     }
     d.list = story_list_new();

@@ -21,11 +21,15 @@
 
 typedef struct FeedStatus {
     char name[64];
-    int64_t last_ok_s;      /* wall clock of the last good fetch, 0 never */
-    int64_t last_attempt_s; /* wall clock of the last attempt, 0 never */
-    int64_t next_attempt_s; /* wall clock of the next planned attempt */
-    int failures;           /* consecutive failures */
-    int story_count;        /* stories from this feed in the last good list */
+    int64_t last_ok_s;       /* wall clock of the last good fetch, 0 never */
+    int64_t last_attempt_s;  /* wall clock of the last attempt, 0 never */
+    int64_t next_attempt_s;  /* wall clock of the next planned attempt */
+    int64_t failing_since_s; /* wall clock of the first failure in a row */
+    int failures;            /* consecutive failures */
+    int story_count;         /* stories from this feed in the last good list */
+    int interval_s;          /* this feed's poll interval */
+    long http_status;        /* of the last answer, 0 when there was none */
+    bool offline;            /* missed two intervals (freshness_feed_offline) */
     char error[STATUS_ERROR_MAX]; /* last error as a sentence, "" when ok */
 } FeedStatus;
 
@@ -34,6 +38,9 @@ typedef struct FetchStatus {
     int feed_count;
     int64_t last_ok_s; /* newest last_ok_s of all feeds, 0 never */
     bool fetched_once; /* every feed has been tried at least once */
+    int stories_held;  /* last good stories of all feeds, before filtering */
+    int stories_shown; /* stories in the list posted with this status */
+    int max_age_h;     /* filter.max_age_h the list was filtered with */
 } FetchStatus;
 
 typedef struct Inbox Inbox;

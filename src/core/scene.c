@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "clean.h"
+#include "freshness.h"
 #include "scene.h"
 #include "timefmt.h"
 #include "timeline.h"
@@ -497,38 +498,22 @@ build_strip(Scene *sc, const StoryList *list, Strip *out)
 static void
 update_status(Scene *sc)
 {
-    char line[160];
-    const char *err = fetch_status_error(&sc->status);
-    sc->status_warn = false;
-    if (!sc->has_status || (!sc->status.fetched_once && !*err)) {
-        snprintf(line, sizeof(line), "connecting" ELLIPSIS);
-    } else if (*err) {
-        char when[16] = "";
-        if (sc->status.last_ok_s)
-            format_hhmm(sc->status.last_ok_s, when, sizeof(when));
-        snprintf(line, sizeof(line), "\xe2\x9a\xa0 %s%s",
-                 when[0] ? "offline, news of " : "feed unreachable", when);
-        sc->status_warn = true;
-    } else {
-        char when[16];
-        format_hhmm(sc->status.last_ok_s, when, sizeof(when));
-        snprintf(line, sizeof(line), "updated %s", when);
-    }
+    FreshnessText ft;
+    FetchStatus none = {0};
+    freshness_describe(sc->has_status ? &sc->status : &none, format_hhmm, &ft);
+    sc->status_warn = ft.warn;
     if (sc->has_layout) {
-        char *fit = ellipsize(&sc->m, FONT_STATUS, line,
+        char *fit = ellipsize(&sc->m, FONT_STATUS, ft.mark,
                               sc->lay.clock.w - px(20, sc->lay.scale));
         util_strlcpy(sc->status_line, fit, sizeof(sc->status_line));
         free(fit);
     }
 
-    /* The waiting card says why there is nothing to show. */
+    /* The placeholder card says why there is nothing to show. */
     card_clear(&sc->waiting);
     if (!sc->has_layout)
         return;
-    const char *why = *err ? err
-                           : "Fetching the configured feeds. Stories appear "
-                             "as soon as the first one answers.";
-    card_fill(sc, &sc->waiting, "newswire", "Waiting for news", why);
+    card_fill(sc, &sc->waiting, "newswire", ft.title, ft.detail);
 }
 
 /* ---- public ---- */
@@ -707,8 +692,10 @@ promote_strip(Scene *sc, int64_t t)
 {
     if (!sc->has_next_strip)
         return;
-    if (!sc->ever_had_strip || sc->cur.n == 0 || sc->step_px == 0 ||
-        sc->cfg->crawl_mode == CRAWL_FLIP) {
+    /* An empty list means nothing current is left (the fetch thread never
+     * posts one for a failing feed): it takes effect at once. */
+    if (!sc->ever_had_strip || sc->cur.n == 0 || sc->next.n == 0 ||
+        sc->step_px == 0 || sc->cfg->crawl_mode == CRAWL_FLIP) {
         /* Nothing is moving across the bar: switch at once. The very
          * first strip is anchored at time 0, so the crawl is a pure
          * function of time (screenshots, wall-clock sync). */
@@ -787,7 +774,8 @@ static void
 promote_cards(Scene *sc, const SceneTime *t)
 {
     int64_t now = t->anim_ms;
-    if (sc->has_next_set && (!sc->ever_had_set || sc->set.n == 0)) {
+    if (sc->has_next_set &&
+        (!sc->ever_had_set || sc->set.n == 0 || sc->next_set.n == 0)) {
         card_set_clear(&sc->set);
         sc->set = sc->next_set;
         memset(&sc->next_set, 0, sizeof(sc->next_set));
@@ -816,12 +804,7 @@ promote_cards(Scene *sc, const SceneTime *t)
         sc->set_switch_ms = now + f.ends_in_ms;
     if (now < sc->set_switch_ms)
         return;
-    if (sc->next_set.n == 0) { /* an empty list keeps the cards shown */
-        card_set_clear(&sc->next_set);
-        sc->has_next_set = false;
-        sc->set_switch_ms = NO_TIME;
-        return;
-    }
+
     /* f describes the card that just ended (or is ending now). */
     CardFrame ending =
         timeline_cards(sc->set_switch_ms - 1 - sc->set.anchor_ms,

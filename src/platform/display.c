@@ -5,7 +5,9 @@
  * colour and alpha modulation, so one texture serves every colour and
  * every step of a fade. The cache is keyed by font and string, bounded in
  * bytes, and evicts the least recently drawn entries, never one drawn in
- * the current frame.
+ * the current frame. A text not drawn for TEXT_IDLE_NS (a clock minute
+ * long gone, a story no longer in the feed) is dropped, so memory stays
+ * flat over months instead of filling up to the bound.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 
+#include "clock.h"
 #include "damage.h"
 #include "display.h"
 #include "log.h"
@@ -24,6 +27,8 @@
 #define TEXT_CACHE_MAX_ENTRIES 1024
 #define TEXT_CACHE_MAX_BYTES (24u << 20) /* fits a Pi's GPU memory */
 #define TILES_MAX 32 /* 300-byte headlines at 4K stay under this */
+/* Longer than a full rotation of cards and crawl (100 stories at 8 s). */
+#define TEXT_IDLE_NS (INT64_C(20) * 60 * 1000000000)
 
 typedef struct TextEntry {
     char *text; /* owned; NULL marks a free entry */
@@ -36,6 +41,7 @@ typedef struct TextEntry {
     int tile_count;
     size_t bytes;
     uint64_t last_frame;
+    int64_t last_ns; /* clock_mono_ns() of the frame that last drew it */
 } TextEntry;
 
 struct Display {
@@ -58,6 +64,8 @@ struct Display {
     size_t cache_bytes;
     size_t cache_count;
     uint64_t frame_no;
+    int64_t frame_ns; /* clock_mono_ns() at the start of this frame */
+    int64_t swept_ns; /* last sweep for idle texts */
     DisplayStats stats;
     bool kiosk;           /* display_set_kiosk() */
     SDL_Keycode quit_key; /* kiosk: SDLK_UNKNOWN for none */
@@ -477,6 +485,7 @@ cache_get(Display *d, FontRole font, Color color, const char *text)
     TextEntry *e = cache_find(d, font, rgb, text, h);
     if (e) {
         e->last_frame = d->frame_no;
+        e->last_ns = d->frame_ns;
         return e;
     }
     SDL_Surface *surf = text_render(d->text, font, text, &d->stats.ttf_renders);
@@ -501,6 +510,7 @@ cache_get(Display *d, FontRole font, Color color, const char *text)
     e->w = surf->w;
     e->h = surf->h;
     e->last_frame = d->frame_no;
+    e->last_ns = d->frame_ns;
     d->cache_count++;
     if (upload_tiles(d, e, surf) < 0)
         log_warn("cannot upload text texture: %s", SDL_GetError());
@@ -610,17 +620,16 @@ draw_all(Display *d, const DrawList *dl)
         draw_op(d, dl, &dl->ops[i], NULL);
 }
 
-/* Text not drawn for this many frames is freed: ten minutes at 60 Hz,
- * longer than a crawl takes to come round again, so steady state never
- * re-rasterises, while stories that left the feed give their memory back. */
-#define TEXT_IDLE_FRAMES 36000
-
+/* Drops texts not drawn for TEXT_IDLE_NS; runs once a second. */
 static void
-cache_prune(Display *d)
+cache_sweep(Display *d)
 {
+    if (d->frame_ns - d->swept_ns < 1000000000)
+        return;
+    d->swept_ns = d->frame_ns;
     for (size_t i = 0; i < TEXT_CACHE_MAX_ENTRIES; i++) {
         TextEntry *e = &d->entries[i];
-        if (e->text && e->last_frame + TEXT_IDLE_FRAMES < d->frame_no) {
+        if (e->text && d->frame_ns - e->last_ns > TEXT_IDLE_NS) {
             slot_remove(d, e);
             entry_free(d, e);
         }
@@ -633,8 +642,8 @@ void
 display_draw(Display *d, const DrawList *dl)
 {
     d->frame_no++;
-    if (d->frame_no % 600 == 0)
-        cache_prune(d);
+    d->frame_ns = clock_mono_ns();
+    cache_sweep(d);
     draw_frame(d, dl);
     prepare_ahead(d, dl);
 }

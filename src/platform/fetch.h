@@ -1,9 +1,16 @@
 /*
- * fetch: the fetch thread. It owns libcurl and the decoders; it polls every
- * configured feed on its interval, keeps each feed's last good stories (a
- * failing feed never removes another feed's stories, nor its own), merges
- * them and posts the result with a status record to the inbox. The render
- * thread talks to it only through the inbox and fetcher_refresh().
+ * fetch: the fetch thread. It owns libcurl, the decoders and the offline
+ * cache. It polls every configured feed on its own schedule (backoff.h),
+ * all transfers at once so one stalled feed never delays another; keeps
+ * each feed's last good stories (a failing feed never removes another
+ * feed's stories, nor its own); stores them on disk when they change;
+ * merges them, dropping stories past filter.max_age_h even while offline;
+ * and posts the result with a status record to the inbox. It also writes
+ * the --status-file, so no file I/O happens on the render thread.
+ *
+ * The render thread talks to it only through the inbox, fetcher_refresh()
+ * and fetcher_note_frames(). Time comes from clock.h, so the whole
+ * schedule runs faster under NEWSWIRE_TIME_SCALE.
  */
 #ifndef FETCH_H
 #define FETCH_H
@@ -15,17 +22,29 @@
 
 typedef struct Fetcher Fetcher;
 
-/* Copies what it needs from cfg; posts to inbox (borrowed, must outlive). */
+/* Copies cfg; posts to inbox (borrowed, must outlive the fetcher). */
 Fetcher *fetcher_new(const Config *cfg, Inbox *inbox);
 void fetcher_free(Fetcher *f); /* stops the thread first if running */
 
+/* Loads each feed's cached stories from fetch.cache_dir and posts them, so
+ * the first frame already shows news when the network is down. Corrupt
+ * files are renamed aside with a log line. Enables writing the cache.
+ * Call before fetcher_start(), on the thread that made the fetcher. */
+void fetcher_load_cache(Fetcher *f);
+
 /* One synchronous round on the calling thread (for --dump-feed and
- * --screenshot): every feed once, then a post. Returns the story count. */
+ * --screenshot): every feed once, then a post. Returns the story count.
+ * Neither reads nor writes the cache or the status file. */
 int fetcher_run_once(Fetcher *f, int64_t wall_s);
 
 int fetcher_start(Fetcher *f);    /* -1 if the thread cannot start */
 void fetcher_refresh(Fetcher *f); /* fetch every feed now */
-void fetcher_stop(Fetcher *f);    /* aborts transfers, joins; idempotent */
+/* Aborts transfers at once, joins, writes the status file a last time;
+ * idempotent. */
+void fetcher_stop(Fetcher *f);
+
+/* Frame totals for the status file; cheap, call once per frame. */
+void fetcher_note_frames(Fetcher *f, uint64_t frames, uint64_t dropped);
 
 /* Heartbeat for the systemd watchdog: how long (ms, monotonic) the thread
  * has been busy on its current step (one feed's transfer and decode); 0
