@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "picture.h"
 #include "story.h"
 
 #define STATUS_MAX_FEEDS 32
@@ -55,6 +56,13 @@ void inbox_post(Inbox *inbox, StoryList *list, const FetchStatus *status);
  * and returns true; otherwise *list is NULL. The latest status is copied to
  * *status when it changed (returns true then too). */
 bool inbox_take(Inbox *inbox, StoryList **list, FetchStatus *status);
+
+/* Story images are not latest-wins: each posted picture is appended to a
+ * pending list (taking ownership of the pictures; list is emptied, the
+ * caller still owns and frees it) that the next take moves out whole.
+ * Returns NULL when none is waiting; the caller frees the list. */
+void inbox_post_pictures(Inbox *inbox, PictureList *list);
+PictureList *inbox_take_pictures(Inbox *inbox);
 
 /* Joined status text for the bar: the first failing feed's error, or "". */
 const char *fetch_status_error(const FetchStatus *status);

@@ -62,7 +62,19 @@ typedef struct Card {
     int64_t breaking_until_s; /* 0: not breaking */
     int read_min;
     int64_t dwell_ms;
+    /* Layout: text from text_x (relative to margin_x) over tw px; with a
+     * picture, img is its rectangle at dx 0. */
+    int text_x, tw;
+    char *image; /* the story's image URL, owned; NULL when none */
+    bool pictured;
+    Rect img;
+    char *src_source, *src_title, *src_summary; /* owned, for a re-layout */
 } Card;
+
+typedef struct ScenePicture {
+    char *url; /* owned */
+    int w, h;
+} ScenePicture;
 
 typedef struct CardSet {
     Card *cards;
@@ -115,6 +127,11 @@ struct Scene {
     char *banner;     /* breaking text, owned; NULL when none */
     char *banner_fit; /* banner fitted to the strip, owned */
     int banner_label_w;
+
+    /* scene_set_picture(): the story images the display holds. */
+    ScenePicture *pics;
+    size_t pic_n, pic_cap;
+    bool pics_dirty; /* a picture arrived: cards not shown may take it */
 };
 
 static void fit_banner(Scene *sc);
@@ -342,8 +359,9 @@ format_hhmm(int64_t wall_s, char *buf, size_t n)
 
 /* ---- cards ---- */
 
+/* Frees what card_fill() made. */
 static void
-card_clear(Card *c)
+card_text_clear(Card *c)
 {
     for (int i = 0; i < c->headline_n; i++)
         free(c->headline[i]);
@@ -351,8 +369,34 @@ card_clear(Card *c)
         free(c->summary[i]);
     free(c->line);
     free(c->source);
+    memset(c->headline, 0, sizeof(c->headline));
+    memset(c->summary, 0, sizeof(c->summary));
+    c->headline_n = c->summary_n = 0;
+    c->line = c->source = NULL;
+    c->line_w = c->source_w = 0;
+    c->scrolls = false;
+}
+
+static void
+card_clear(Card *c)
+{
+    card_text_clear(c);
     free(c->id);
+    free(c->image);
+    free(c->src_source);
+    free(c->src_title);
+    free(c->src_summary);
     memset(c, 0, sizeof(*c));
+}
+
+static const ScenePicture *
+pic_find(const Scene *sc, const char *url)
+{
+    for (size_t i = 0; url && i < sc->pic_n; i++) {
+        if (!strcmp(sc->pics[i].url, url))
+            return &sc->pics[i];
+    }
+    return NULL;
 }
 
 static int
@@ -368,10 +412,34 @@ card_fill(Scene *sc, Card *c, const char *source, const char *headline,
 {
     const Layout *l = &sc->lay;
     const Config *cfg = sc->cfg;
+    c->rtl = starts_rtl(headline);
+    /* With its picture: the image box takes two fifths of the width on
+     * the side the text ends (right for left-to-right text). */
+    const ScenePicture *pic = pic_find(sc, c->image);
+    c->pictured = pic != NULL;
+    c->text_x = 0;
+    c->tw = text_width(sc);
+    if (pic) {
+        double k = l->scale;
+        int box_w = c->tw * 2 / 5, gap = px(40, k);
+        int box_y = l->margin_top;
+        int box_h = l->card.y + l->card.h - px(64, k) - box_y;
+        int w = box_w, h = (int)((int64_t)pic->h * box_w / pic->w);
+        if (h > box_h) {
+            h = box_h;
+            w = (int)((int64_t)pic->w * box_h / pic->h);
+        }
+        int box_x = c->rtl ? l->margin_x : l->margin_x + c->tw - box_w;
+        c->img = (Rect){c->rtl ? box_x : box_x + box_w - w, box_y, MAX(w, 1),
+                        MAX(h, 1)};
+        if (c->rtl)
+            c->text_x = box_w + gap;
+        c->tw -= box_w + gap;
+    }
     c->source = upper_ascii(source && *source ? source : "NEWS");
     c->source_w = measure(&sc->m, FONT_META_BOLD, c->source);
     bool cut = false;
-    c->headline_n = scene_wrap(&sc->m, FONT_HEADLINE, headline, text_width(sc),
+    c->headline_n = scene_wrap(&sc->m, FONT_HEADLINE, headline, c->tw,
                                MIN(l->headline_lines_max, HEADLINE_LINES_CAP),
                                c->headline, &cut);
     if (cut) {
@@ -382,10 +450,9 @@ card_fill(Scene *sc, Card *c, const char *source, const char *headline,
     }
     if (summary && cfg->card_show_summary) {
         c->summary_n = scene_wrap(
-            &sc->m, FONT_SUMMARY, summary, text_width(sc) * 9 / 10,
+            &sc->m, FONT_SUMMARY, summary, c->tw * 9 / 10,
             MIN(l->summary_lines_max, HEADLINE_LINES_CAP), c->summary, NULL);
     }
-    c->rtl = starts_rtl(headline);
     for (int i = 0; c->rtl && i < c->headline_n; i++)
         c->headline_w[i] = measure(&sc->m, FONT_HEADLINE, c->headline[i]);
     for (int i = 0; c->rtl && i < c->summary_n; i++)
@@ -399,7 +466,7 @@ card_fill(Scene *sc, Card *c, const char *source, const char *headline,
         MIN(dwell, (int64_t)MAX(cfg->card_dwell_max_ms, cfg->card_dwell_ms));
     if (c->scrolls) {
         int speed = MAX(cfg->crawl_speed_px_s, 60);
-        int64_t travel = c->line_w - text_width(sc);
+        int64_t travel = c->line_w - c->tw;
         int64_t need =
             cfg->card_fade_ms + 2 * SCROLL_PAUSE_MS + travel * 1000 / speed;
         dwell = MAX(dwell, need);
@@ -429,6 +496,10 @@ build_card_set(Scene *sc, const StoryList *list, CardSet *out)
     for (size_t i = 0; i < out->n; i++) {
         const Story *s = &list->items[i];
         Card *c = &out->cards[i];
+        c->image = s->image ? xstrdup(s->image) : NULL;
+        c->src_source = s->source ? xstrdup(s->source) : NULL;
+        c->src_title = xstrdup(s->title);
+        c->src_summary = s->summary ? xstrdup(s->summary) : NULL;
         card_fill(sc, c, s->source, s->title, s->summary);
         c->id = xstrdup(s->id);
         c->published_s = s->published_s;
@@ -544,6 +615,9 @@ scene_free(Scene *sc)
     story_list_free(sc->source_list);
     free(sc->banner);
     free(sc->banner_fit);
+    for (size_t i = 0; i < sc->pic_n; i++)
+        free(sc->pics[i].url);
+    free(sc->pics);
     free(sc);
 }
 
@@ -822,6 +896,104 @@ promote_cards(Scene *sc, const SceneTime *t)
     sc->set_switch_ms = NO_TIME;
 }
 
+/* ---- pictures ---- */
+
+/* Lays a card out again with its picture; keeps the old layout when the
+ * picture would make it need a longer dwell (a headline that scrolls). */
+static void
+card_take_picture(Scene *sc, Card *c)
+{
+    int64_t dwell = c->dwell_ms;
+    card_text_clear(c);
+    card_fill(sc, c, c->src_source, c->src_title, c->src_summary);
+    if (c->dwell_ms > dwell) {
+        char *image = c->image;
+        c->image = NULL; /* lay out without it */
+        card_text_clear(c);
+        card_fill(sc, c, c->src_source, c->src_title, c->src_summary);
+        c->image = image;
+    }
+    c->dwell_ms = dwell; /* the set's timeline stays as it is */
+}
+
+static void
+set_take_pictures(Scene *sc, CardSet *set, const Card *const *shown,
+                  size_t shown_n)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        Card *c = &set->cards[i];
+        if (c->pictured || !c->src_title || !pic_find(sc, c->image))
+            continue;
+        bool on_screen = false;
+        for (size_t j = 0; j < shown_n; j++)
+            on_screen = on_screen || shown[j] == c;
+        if (!on_screen)
+            card_take_picture(sc, c);
+    }
+}
+
+/* Cards that are not on screen take pictures that arrived since they
+ * were laid out; a card on screen never changes. */
+static void
+apply_pictures(Scene *sc, const SceneTime *t)
+{
+    if (!sc->pics_dirty)
+        return;
+    sc->pics_dirty = false;
+    const Card *shown[3] = {sc->fade_from, NULL, NULL};
+    if (sc->set.n) {
+        CardFrame f =
+            timeline_cards(t->anim_ms - sc->set.anchor_ms, sc->set.dwell_ms,
+                           sc->set.n, sc->cfg->card_fade_ms);
+        shown[1] = &sc->set.cards[f.current];
+        shown[2] = &sc->set.cards[f.previous];
+    }
+    set_take_pictures(sc, &sc->set, shown, 3);
+    set_take_pictures(sc, &sc->next_set, NULL, 0);
+}
+
+void
+scene_set_picture(Scene *sc, const char *url, int w, int h)
+{
+    if (!url || w <= 0 || h <= 0 || pic_find(sc, url))
+        return;
+    if (sc->pic_n == sc->pic_cap) {
+        sc->pic_cap = sc->pic_cap ? sc->pic_cap * 2 : 16;
+        sc->pics = xrealloc(sc->pics, sc->pic_cap * sizeof(ScenePicture));
+    }
+    sc->pics[sc->pic_n++] = (ScenePicture){xstrdup(url), w, h};
+    sc->pics_dirty = true;
+}
+
+static bool
+set_uses(const CardSet *set, const char *url)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        if (set->cards[i].image && !strcmp(set->cards[i].image, url))
+            return true;
+    }
+    return false;
+}
+
+bool
+scene_uses_picture(const Scene *sc, const char *url)
+{
+    return set_uses(&sc->set, url) || set_uses(&sc->next_set, url) ||
+           set_uses(&sc->old_set, url);
+}
+
+void
+scene_forget_picture(Scene *sc, const char *url)
+{
+    for (size_t i = 0; i < sc->pic_n; i++) {
+        if (!strcmp(sc->pics[i].url, url)) {
+            free(sc->pics[i].url);
+            sc->pics[i] = sc->pics[--sc->pic_n];
+            return;
+        }
+    }
+}
+
 /* ---- drawing ---- */
 
 static Color
@@ -856,11 +1028,14 @@ build_card(Scene *sc, const Card *c, bool is_story, const SceneTime *t,
     const Layout *l = &sc->lay;
     const Config *cfg = sc->cfg;
     double k = l->scale;
-    int x = l->margin_x + dx;
+    int x = l->margin_x + c->text_x + dx;
     int y = l->margin_top;
     Rect clip = l->card;
     /* Right-to-left cards mirror the whole block to the right margin. */
-    int right = x + text_width(sc);
+    int right = x + c->tw;
+    if (c->pictured)
+        draw_image(out, (Rect){c->img.x + dx, c->img.y, c->img.w, c->img.h},
+                   alpha, c->image, dx ? &clip : NULL);
     int rule_w = px(56, k);
     draw_fill(out, (Rect){c->rtl ? right - rule_w : x, y, rule_w, px(6, k)},
               fade(cfg->color_accent, alpha));
@@ -900,11 +1075,11 @@ build_card(Scene *sc, const Card *c, bool is_story, const SceneTime *t,
     int lh = sc->m.line_height[FONT_HEADLINE] * 112 / 100;
     if (c->scrolls) {
         /* Rest, glide until the end shows, rest. */
-        int travel = MAX(c->line_w - text_width(sc), 0);
+        int travel = MAX(c->line_w - c->tw, 0);
         int speed = MAX(cfg->crawl_speed_px_s, 60);
         int64_t moving = into_ms - cfg->card_fade_ms - SCROLL_PAUSE_MS;
         int64_t shift = moving <= 0 ? 0 : MIN(moving * speed / 1000, travel);
-        Rect hclip = {l->margin_x, y, text_width(sc), lh};
+        Rect hclip = {l->margin_x + c->text_x, y, c->tw, lh};
         draw_text(out, FONT_HEADLINE, x - (int)shift, y,
                   fade(cfg->color_headline, alpha), c->line, &hclip);
         y += lh;
@@ -1225,6 +1400,7 @@ scene_build(Scene *sc, const SceneTime *t, DrawList *out)
     if (!sc->has_layout)
         return;
     promote_strip(sc, t->anim_ms);
+    apply_pictures(sc, t); /* before a new set can come on screen */
     promote_cards(sc, t);
     update_colors(sc, t->wall_s);
     build_cards(sc, t, out);
