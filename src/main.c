@@ -397,6 +397,7 @@ dump_feed(const Config *cfg, int64_t wall_s)
 {
     Inbox *inbox = inbox_new();
     Fetcher *f = fetcher_new(cfg, inbox);
+    fetcher_set_pictures(f, false);
     fetcher_run_once(f, wall_s);
     StoryList *list = NULL;
     FetchStatus st = {0};

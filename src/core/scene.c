@@ -413,15 +413,16 @@ card_fill(Scene *sc, Card *c, const char *source, const char *headline,
     const Layout *l = &sc->lay;
     const Config *cfg = sc->cfg;
     c->rtl = starts_rtl(headline);
-    /* With its picture: the image box takes two fifths of the width on
-     * the side the text ends (right for left-to-right text). */
+    /* With its picture: the image box takes a third of the width on the
+     * side the text ends (right for left-to-right text), and the narrower
+     * headline may take one line more. */
     const ScenePicture *pic = pic_find(sc, c->image);
     c->pictured = pic != NULL;
     c->text_x = 0;
     c->tw = text_width(sc);
     if (pic) {
         double k = l->scale;
-        int box_w = c->tw * 2 / 5, gap = px(40, k);
+        int box_w = c->tw / 3, gap = px(40, k);
         int box_y = l->margin_top;
         int box_h = l->card.y + l->card.h - px(64, k) - box_y;
         int w = box_w, h = (int)((int64_t)pic->h * box_w / pic->w);
@@ -440,7 +441,8 @@ card_fill(Scene *sc, Card *c, const char *source, const char *headline,
     c->source_w = measure(&sc->m, FONT_META_BOLD, c->source);
     bool cut = false;
     c->headline_n = scene_wrap(&sc->m, FONT_HEADLINE, headline, c->tw,
-                               MIN(l->headline_lines_max, HEADLINE_LINES_CAP),
+                               MIN(l->headline_lines_max + (pic ? 1 : 0),
+                                   HEADLINE_LINES_CAP),
                                c->headline, &cut);
     if (cut) {
         /* Too long even for the lines: one line that scrolls sideways. */
@@ -898,14 +900,18 @@ promote_cards(Scene *sc, const SceneTime *t)
 
 /* ---- pictures ---- */
 
-/* Lays a card out again with its picture; keeps the old layout when the
- * picture would make it need a longer dwell (a headline that scrolls). */
+/* Lays a card out again with its picture. In a set that is running
+ * (keep_dwell) the old layout stays when the picture would make the card
+ * need a longer dwell (a headline that scrolls): the set's timeline must
+ * not move. */
 static void
-card_take_picture(Scene *sc, Card *c)
+card_take_picture(Scene *sc, Card *c, bool keep_dwell)
 {
     int64_t dwell = c->dwell_ms;
     card_text_clear(c);
     card_fill(sc, c, c->src_source, c->src_title, c->src_summary);
+    if (!keep_dwell)
+        return;
     if (c->dwell_ms > dwell) {
         char *image = c->image;
         c->image = NULL; /* lay out without it */
@@ -918,7 +924,7 @@ card_take_picture(Scene *sc, Card *c)
 
 static void
 set_take_pictures(Scene *sc, CardSet *set, const Card *const *shown,
-                  size_t shown_n)
+                  size_t shown_n, bool running)
 {
     for (size_t i = 0; i < set->n; i++) {
         Card *c = &set->cards[i];
@@ -928,7 +934,8 @@ set_take_pictures(Scene *sc, CardSet *set, const Card *const *shown,
         for (size_t j = 0; j < shown_n; j++)
             on_screen = on_screen || shown[j] == c;
         if (!on_screen)
-            card_take_picture(sc, c);
+            card_take_picture(sc, c, running);
+        set->dwell_ms[i] = c->dwell_ms;
     }
 }
 
@@ -948,8 +955,8 @@ apply_pictures(Scene *sc, const SceneTime *t)
         shown[1] = &sc->set.cards[f.current];
         shown[2] = &sc->set.cards[f.previous];
     }
-    set_take_pictures(sc, &sc->set, shown, 3);
-    set_take_pictures(sc, &sc->next_set, NULL, 0);
+    set_take_pictures(sc, &sc->set, shown, 3, true);
+    set_take_pictures(sc, &sc->next_set, NULL, 0, false);
 }
 
 void

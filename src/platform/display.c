@@ -293,6 +293,7 @@ pic_upload(Display *d, PictureEntry *p)
         return false;
     SDL_UpdateTexture(p->tex, NULL, p->argb, p->w * 4);
     SDL_SetTextureBlendMode(p->tex, SDL_BLENDMODE_BLEND);
+    SDL_SetTextureScaleMode(p->tex, SDL_ScaleModeLinear);
     d->stats.textures_created++;
     d->stats.bytes_uploaded += (uint64_t)p->w * (uint64_t)p->h * 4;
     return true;

@@ -15,6 +15,7 @@
 #ifndef FETCH_H
 #define FETCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -36,6 +37,10 @@ void fetcher_load_cache(Fetcher *f);
  * --screenshot): every feed once, then a post. Returns the story count.
  * Neither reads nor writes the cache or the status file. */
 int fetcher_run_once(Fetcher *f, int64_t wall_s);
+
+/* Story pictures (images.h) are fetched unless turned off here, before
+ * the first round (--dump-feed has no use for them). */
+void fetcher_set_pictures(Fetcher *f, bool on);
 
 int fetcher_start(Fetcher *f);    /* -1 if the thread cannot start */
 void fetcher_refresh(Fetcher *f); /* fetch every feed now */
