@@ -922,10 +922,12 @@ card_take_picture(Scene *sc, Card *c, bool keep_dwell)
     c->dwell_ms = dwell; /* the set's timeline stays as it is */
 }
 
-static void
+/* Returns true when a card on screen has to wait for its picture. */
+static bool
 set_take_pictures(Scene *sc, CardSet *set, const Card *const *shown,
                   size_t shown_n, bool running)
 {
+    bool waiting = false;
     for (size_t i = 0; i < set->n; i++) {
         Card *c = &set->cards[i];
         if (c->pictured || !c->src_title || !pic_find(sc, c->image))
@@ -935,12 +937,15 @@ set_take_pictures(Scene *sc, CardSet *set, const Card *const *shown,
             on_screen = on_screen || shown[j] == c;
         if (!on_screen)
             card_take_picture(sc, c, running);
+        waiting = waiting || on_screen;
         set->dwell_ms[i] = c->dwell_ms;
     }
+    return waiting;
 }
 
 /* Cards that are not on screen take pictures that arrived since they
- * were laid out; a card on screen never changes. */
+ * were laid out; a card on screen never changes, and is looked at again
+ * each frame until it has gone. */
 static void
 apply_pictures(Scene *sc, const SceneTime *t)
 {
@@ -953,9 +958,10 @@ apply_pictures(Scene *sc, const SceneTime *t)
             timeline_cards(t->anim_ms - sc->set.anchor_ms, sc->set.dwell_ms,
                            sc->set.n, sc->cfg->card_fade_ms);
         shown[1] = &sc->set.cards[f.current];
-        shown[2] = &sc->set.cards[f.previous];
+        if (f.alpha < 255) /* still fading out */
+            shown[2] = &sc->set.cards[f.previous];
     }
-    set_take_pictures(sc, &sc->set, shown, 3, true);
+    sc->pics_dirty = set_take_pictures(sc, &sc->set, shown, 3, true);
     set_take_pictures(sc, &sc->next_set, NULL, 0, false);
 }
 
