@@ -1,0 +1,157 @@
+/*
+ * it_images: story pictures end to end. The loopback test server serves a
+ * JSON Feed whose stories name images on it; a headless --screenshot
+ * (which fetches the pictures of its round synchronously) must show the
+ * picture in the card's image box, skip an image that is not one with a
+ * log line, keep the feed, and never fetch a file:// image named by a
+ * feed that came over the network.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <cmocka.h>
+
+#include "ittools.h"
+#include "util.h"
+
+#define CLOCK "--clock=2026-11-29T10:00:00Z"
+#define PIC_RGB 0x20, 0xC0, 0x40
+#define BG_RGB 0x0e, 0x11, 0x16
+
+static const char *const ENV[] = {"TZ=UTC", NULL};
+
+/* A 400 x 300 PNG of one colour, written with SDL_image. */
+static void
+write_png(const char *path)
+{
+    SDL_Surface *s =
+        SDL_CreateRGBSurfaceWithFormat(0, 400, 300, 32, SDL_PIXELFORMAT_RGB888);
+    assert_non_null(s);
+    SDL_FillRect(s, NULL, SDL_MapRGB(s->format, PIC_RGB));
+    assert_int_equal(IMG_SavePNG(s, path), 0);
+    SDL_FreeSurface(s);
+}
+
+static void
+write_feed(const char *path, const char *image1, const char *image2)
+{
+    char *doc = xasprintf(
+        "{\"version\": \"https://jsonfeed.org/version/1.1\",\n"
+        " \"title\": \"Harbour Post\",\n"
+        " \"items\": [\n"
+        "  {\"id\": \"1\", \"title\": \"Ferry service to the islands "
+        "resumes\",\n"
+        "   \"image\": \"%s\", \"date_published\": \"2026-11-29T09:00:00Z\"},\n"
+        "  {\"id\": \"2\", \"title\": \"Harbour market opens its winter "
+        "hall\",\n"
+        "   \"image\": \"%s\", \"date_published\": \"2026-11-29T08:00:00Z\"}\n"
+        " ]}\n",
+        image1, image2);
+    assert_true(it_write_file(path, doc));
+    free(doc);
+}
+
+static RunResult
+screenshot(const char *feed, const char *png)
+{
+    const char *argv[] = {it_bin(), "-c",           "/dev/null", "--headless",
+                          "--feed", feed,           "--size",    "1280x720",
+                          "--at",   "4",            CLOCK,       "--screenshot",
+                          png,      NULL};
+    return it_run(argv, ENV, 60);
+}
+
+/* The card's image box at 1280x720 for a 4:3 picture: a third of the
+ * 1104 px text width at the right margin, 368 x 276 from y 70. */
+#define BOX_X 824
+#define BOX_Y 70
+#define BOX_W 368
+#define BOX_H 276
+
+static void
+test_picture_shows_in_the_card(void **state)
+{
+    (void)state;
+    char *root = it_path("www");
+    char *mk = xasprintf("mkdir -p '%s'", root);
+    assert_int_equal(system(mk), 0);
+    free(mk);
+    char *pic = xasprintf("%s/pic.png", root);
+    write_png(pic);
+    char *bad = xasprintf("%s/bad.png", root);
+    assert_true(it_write_file(bad, "<html>not a picture</html>"));
+    int port;
+    int pid = it_httpd_start(root, &port);
+    assert_true(pid > 0);
+    char *pic_url = xasprintf("http://127.0.0.1:%d/files/pic.png", port);
+    char *bad_url = xasprintf("http://127.0.0.1:%d/files/bad.png", port);
+    char *feed_path = xasprintf("%s/feed.json", root);
+    write_feed(feed_path, pic_url, bad_url);
+    char *feed = xasprintf("http://127.0.0.1:%d/files/feed.json", port);
+    char *png = it_path("pictured.png");
+
+    RunResult r = screenshot(feed, png);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    /* The bad image is skipped with one line; the feed is fine. */
+    char *line = xasprintf("image %s skipped: not a PNG, JPEG or WebP image",
+                           bad_url);
+    if (!strstr(r.err, line))
+        fail_msg("no \"%s\" in:\n%s", line, r.err);
+    assert_null(strstr(r.err, "feed1:"));
+    free(line);
+    it_result_free(&r);
+    Image img;
+    assert_true(it_load_png(png, &img));
+    long box = (long)(BOX_W - 4) * (BOX_H - 4);
+    long off = it_count_unlike(&img, BOX_X + 2, BOX_Y + 2, BOX_W - 4,
+                               BOX_H - 4, PIC_RGB, 12);
+    if (off > box / 100)
+        fail_msg("%ld of %ld pixels of the image box are not the picture",
+                 off, box);
+    /* Beside it, left of the box, the headline; below it, background. */
+    assert_true(it_count_unlike(&img, 88, 139, 700, 60, BG_RGB, 24) > 1000);
+    assert_int_equal(it_count_unlike(&img, BOX_X, BOX_Y + BOX_H + 10, BOX_W,
+                                     100, BG_RGB, 4),
+                     0);
+    it_image_free(&img);
+
+    /* A file:// image in a feed from the network is never read: no box,
+     * the text takes the whole width. */
+    char *file_url = xasprintf("file://%s", pic);
+    write_feed(feed_path, file_url, file_url);
+    r = screenshot(feed, png);
+    assert_int_equal(r.status, 0);
+    it_result_free(&r);
+    assert_true(it_load_png(png, &img));
+    off = it_count_unlike(&img, BOX_X + 2, BOX_Y + 2, BOX_W - 4, BOX_H - 4,
+                          PIC_RGB, 12);
+    assert_int_equal(off, box);
+    it_image_free(&img);
+
+    it_httpd_stop(pid);
+    free(file_url);
+    free(png);
+    free(feed);
+    free(feed_path);
+    free(bad_url);
+    free(pic_url);
+    free(bad);
+    free(pic);
+    free(root);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_picture_shows_in_the_card),
+    };
+    return cmocka_run_group_tests_name("images", tests, NULL, NULL);
+}
