@@ -60,9 +60,9 @@ write_feed(const char *path, const char *image1, const char *image2)
 static RunResult
 screenshot(const char *feed, const char *png)
 {
-    const char *argv[] = {it_bin(), "-c",           "/dev/null", "--headless",
-                          "--feed", feed,           "--size",    "1280x720",
-                          "--at",   "4",            CLOCK,       "--screenshot",
+    const char *argv[] = {it_bin(), "-c", "/dev/null", "--headless",
+                          "--feed", feed, "--size",    "1280x720",
+                          "--at",   "4",  CLOCK,       "--screenshot",
                           png,      NULL};
     return it_run(argv, ENV, 60);
 }
@@ -100,8 +100,8 @@ test_picture_shows_in_the_card(void **state)
     if (r.status != 0)
         fail_msg("exit %d: %s", r.status, r.err);
     /* The bad image is skipped with one line; the feed is fine. */
-    char *line = xasprintf("image %s skipped: not a PNG, JPEG or WebP image",
-                           bad_url);
+    char *line =
+        xasprintf("image %s skipped: not a PNG, JPEG or WebP image", bad_url);
     if (!strstr(r.err, line))
         fail_msg("no \"%s\" in:\n%s", line, r.err);
     assert_null(strstr(r.err, "feed1:"));
@@ -110,16 +110,16 @@ test_picture_shows_in_the_card(void **state)
     Image img;
     assert_true(it_load_png(png, &img));
     long box = (long)(BOX_W - 4) * (BOX_H - 4);
-    long off = it_count_unlike(&img, BOX_X + 2, BOX_Y + 2, BOX_W - 4,
-                               BOX_H - 4, PIC_RGB, 12);
+    long off = it_count_unlike(&img, BOX_X + 2, BOX_Y + 2, BOX_W - 4, BOX_H - 4,
+                               PIC_RGB, 12);
     if (off > box / 100)
-        fail_msg("%ld of %ld pixels of the image box are not the picture",
-                 off, box);
+        fail_msg("%ld of %ld pixels of the image box are not the picture", off,
+                 box);
     /* Beside it, left of the box, the headline; below it, background. */
     assert_true(it_count_unlike(&img, 88, 139, 700, 60, BG_RGB, 24) > 1000);
-    assert_int_equal(it_count_unlike(&img, BOX_X, BOX_Y + BOX_H + 10, BOX_W,
-                                     100, BG_RGB, 4),
-                     0);
+    assert_int_equal(
+        it_count_unlike(&img, BOX_X, BOX_Y + BOX_H + 10, BOX_W, 100, BG_RGB, 4),
+        0);
     it_image_free(&img);
 
     /* A file:// image in a feed from the network is never read: no box,

@@ -19,9 +19,9 @@ static void
 test_probe_png(void **state)
 {
     (void)state;
-    unsigned char png[33] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n',
-                             0,    0,   0,   13,  'I',  'H',  'D',  'R',
-                             0,    0,   0x01, 0x40, 0,  0,    0,    0xB4};
+    unsigned char png[33] = {0x89, 'P', 'N',  'G',  '\r', '\n', 0x1A, '\n',
+                             0,    0,   0,    13,   'I',  'H',  'D',  'R',
+                             0,    0,   0x01, 0x40, 0,    0,    0,    0xB4};
     int w, h;
     assert_int_equal(picture_probe(png, sizeof(png), &w, &h), PICTURE_PNG);
     assert_int_equal(w, 320);

@@ -501,7 +501,6 @@ test_wrap_limits_and_ellipsis(void **state)
         free(lines[i]);
 }
 
-
 /* ---- pictures ---- */
 
 static void
@@ -519,7 +518,7 @@ add_pictured(StoryList *l, const char *title, const char *image)
 
 #define PIC_URL "https://img.test/a.png"
 #define PIC_TITLE                                                              \
-    "Ferry service to the islands resumes after the autumn storms, with "     \
+    "Ferry service to the islands resumes after the autumn storms, with "      \
     "the first boat at seven and a full deck of cars"
 
 /* Widest headline line of the frame (fake measurer: 10 px a byte) and
@@ -577,8 +576,8 @@ test_card_with_picture(void **state)
     assert_int_equal(img.w, box_w);
     assert_int_equal(img.h, box_w * 180 / 320);
     char *frame = print_frame(&f->dl);
-    char *want = xasprintf("image %d,%d %dx%d #ff \"%s\"", img.x, img.y,
-                           img.w, img.h, PIC_URL);
+    char *want = xasprintf("image %d,%d %dx%d #ff \"%s\"", img.x, img.y, img.w,
+                           img.h, PIC_URL);
     assert_non_null(strstr(frame, want));
     free(want);
     free(frame);
@@ -712,8 +711,8 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_card_with_picture, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(
-            test_picture_never_changes_a_shown_card, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_picture_never_changes_a_shown_card,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_rtl_card_picture_on_the_left,
                                         setup, teardown),
         cmocka_unit_test(test_layouts_fit_the_frame),

@@ -7,9 +7,9 @@
 
 struct Inbox {
     pthread_mutex_t lock;
-    StoryList *list;     /* [lock] waiting list, owned; NULL when none */
-    FetchStatus status;  /* [lock] */
-    bool status_changed; /* [lock] */
+    StoryList *list;       /* [lock] waiting list, owned; NULL when none */
+    FetchStatus status;    /* [lock] */
+    bool status_changed;   /* [lock] */
     PictureList *pictures; /* [lock] pending, owned; NULL when none */
 };
 

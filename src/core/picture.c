@@ -103,8 +103,8 @@ jpeg_size(const unsigned char *d, size_t len, int *w, int *h)
             continue;
         }
         unsigned seg = be16(d + i + 2);
-        bool sof = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 &&
-                   m != 0xCC;
+        bool sof =
+            m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
         if (sof) {
             if (i + 9 > len)
                 return false;

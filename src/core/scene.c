@@ -440,10 +440,10 @@ card_fill(Scene *sc, Card *c, const char *source, const char *headline,
     c->source = upper_ascii(source && *source ? source : "NEWS");
     c->source_w = measure(&sc->m, FONT_META_BOLD, c->source);
     bool cut = false;
-    c->headline_n = scene_wrap(&sc->m, FONT_HEADLINE, headline, c->tw,
-                               MIN(l->headline_lines_max + (pic ? 1 : 0),
-                                   HEADLINE_LINES_CAP),
-                               c->headline, &cut);
+    c->headline_n = scene_wrap(
+        &sc->m, FONT_HEADLINE, headline, c->tw,
+        MIN(l->headline_lines_max + (pic ? 1 : 0), HEADLINE_LINES_CAP),
+        c->headline, &cut);
     if (cut) {
         /* Too long even for the lines: one line that scrolls sideways. */
         c->scrolls = true;
@@ -451,9 +451,9 @@ card_fill(Scene *sc, Card *c, const char *source, const char *headline,
         c->line_w = measure(&sc->m, FONT_HEADLINE, headline);
     }
     if (summary && cfg->card_show_summary) {
-        c->summary_n = scene_wrap(
-            &sc->m, FONT_SUMMARY, summary, c->tw * 9 / 10,
-            MIN(l->summary_lines_max, HEADLINE_LINES_CAP), c->summary, NULL);
+        c->summary_n = scene_wrap(&sc->m, FONT_SUMMARY, summary, c->tw * 9 / 10,
+                                  MIN(l->summary_lines_max, HEADLINE_LINES_CAP),
+                                  c->summary, NULL);
     }
     for (int i = 0; c->rtl && i < c->headline_n; i++)
         c->headline_w[i] = measure(&sc->m, FONT_HEADLINE, c->headline[i]);

@@ -64,7 +64,7 @@ struct Fetcher {
     size_t feed_count;
     char protocols[16];
     HttpEngine *engine;
-    Images *images; /* story pictures; NULL when off */
+    Images *images;         /* story pictures; NULL when off */
     int64_t images_next_ms; /* next retry of a failed picture */
     Inbox *inbox;
     Rng rng;
@@ -679,8 +679,8 @@ thread_main(void *arg)
         if (f->next_status_s != INT64_MAX)
             next = MIN(next, now + MAX(f->next_status_s - wall, 0) * 1000);
         if (f->images) /* a finished picture frees a slot for the next */
-            next = MIN(next, images_busy(f->images) ? now + 1000
-                                                      : f->images_next_ms);
+            next = MIN(next,
+                       images_busy(f->images) ? now + 1000 : f->images_next_ms);
         if (f->cfg.status_file[0])
             next = MIN(next, f->status_check_ms);
         if (f->freeze_at_ms)

@@ -18,7 +18,12 @@
 #include "picture.h"
 #include "util.h"
 
-typedef enum ImageState { IMG_QUEUED, IMG_RUNNING, IMG_SENT, IMG_FAILED } ImageState;
+typedef enum ImageState {
+    IMG_QUEUED,
+    IMG_RUNNING,
+    IMG_SENT,
+    IMG_FAILED
+} ImageState;
 
 typedef struct ImageEntry {
     char *url; /* owned */

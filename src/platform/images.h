@@ -23,8 +23,8 @@
 #include "http.h"
 #include "inbox.h"
 
-#define IMAGES_WANTED 24          /* first stories of a list with pictures */
-#define IMAGES_PARALLEL 3         /* downloads at once */
+#define IMAGES_WANTED 24            /* first stories of a list with pictures */
+#define IMAGES_PARALLEL 3           /* downloads at once */
 #define IMAGES_MAX_BYTES (3u << 20) /* per image */
 #define IMAGES_RETRY_MS (INT64_C(3600) * 1000)
 
