@@ -147,11 +147,104 @@ test_picture_shows_in_the_card(void **state)
     free(root);
 }
 
+static int
+count_of(const char *path, const char *needle)
+{
+    char *text = it_read_file(path, NULL);
+    int n = 0;
+    for (const char *p = text; p && (p = strstr(p, needle)); p++)
+        n++;
+    free(text);
+    return n;
+}
+
+/* Waits up to ms for needle to be in path count times or more. */
+static bool
+wait_count(const char *path, const char *needle, int count, int ms)
+{
+    int64_t end = it_now_ms() + ms;
+    while (count_of(path, needle) < count) {
+        if (it_now_ms() > end)
+            return false;
+        it_sleep_ms(50);
+    }
+    return true;
+}
+
+/* The running screen fetches each picture once: a new list that keeps
+ * an image does not fetch it again, a failed one waits its hour, and a
+ * new story's picture is fetched when its list arrives. */
+static void
+test_loop_fetches_each_picture_once(void **state)
+{
+    (void)state;
+    char *root = it_path("loop");
+    char *mk = xasprintf("mkdir -p '%s'", root);
+    assert_int_equal(system(mk), 0);
+    free(mk);
+    char *pic = xasprintf("%s/pic.png", root);
+    write_png(pic);
+    char *pic2 = xasprintf("%s/pic2.png", root);
+    write_png(pic2);
+    char *bad = xasprintf("%s/bad.png", root);
+    assert_true(it_write_file(bad, "GIF89a, not one of ours"));
+    char *log = it_path("loop-httpd.log");
+    int port;
+    int pid = it_httpd_start_opts(root, log, 0, &port);
+    assert_true(pid > 0);
+    char *pic_url = xasprintf("http://127.0.0.1:%d/files/pic.png", port);
+    char *pic2_url = xasprintf("http://127.0.0.1:%d/files/pic2.png", port);
+    char *bad_url = xasprintf("http://127.0.0.1:%d/files/bad.png", port);
+    char *feed_path = xasprintf("%s/feed.json", root);
+    write_feed(feed_path, pic_url, bad_url);
+    char *feed = xasprintf("http://127.0.0.1:%d/files/feed.json", port);
+
+    ItScreen s;
+    assert_true(it_screen_start(&s, "loop", feed, 10, NULL, NULL));
+    assert_true(wait_count(log, "\t/files/pic.png\t", 1, 10000));
+    assert_true(wait_count(log, "\t/files/bad.png\t", 1, 10000));
+    /* A new list: the second story now shows the new picture. */
+    it_sleep_ms(200);
+    write_feed(feed_path, pic_url, pic2_url);
+    assert_true(wait_count(log, "\t/files/pic2.png\t", 1, 10000));
+    int polls = count_of(log, "\t/files/feed.json\t");
+    /* And the first list again (bad.png comes back, within its hour). */
+    write_feed(feed_path, pic_url, bad_url);
+    assert_true(wait_count(log, "\t/files/feed.json\t", polls + 2, 10000));
+    it_sleep_ms(300);
+    assert_int_equal(it_screen_stop(&s, NULL), 0);
+    it_httpd_stop(pid);
+
+    assert_int_equal(count_of(log, "\t/files/pic.png\t"), 1);
+    assert_int_equal(count_of(log, "\t/files/pic2.png\t"), 1);
+    /* bad.png left the list and came back within its hour: not again. */
+    int bad_gets = count_of(log, "\t/files/bad.png\t");
+    assert_int_equal(bad_gets, 1);
+    char *line = xasprintf("image %s skipped", bad_url);
+    assert_int_equal(count_of(s.log, line), bad_gets);
+    printf("loop: %d feed polls, 3 lists; pic.png, pic2.png and the failing "
+           "bad.png fetched once each\n",
+           count_of(log, "\t/files/feed.json\t"));
+    free(line);
+    it_screen_free(&s);
+    free(feed);
+    free(feed_path);
+    free(bad_url);
+    free(pic2_url);
+    free(pic_url);
+    free(log);
+    free(bad);
+    free(pic2);
+    free(pic);
+    free(root);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_picture_shows_in_the_card),
+        cmocka_unit_test(test_loop_fetches_each_picture_once),
     };
     return cmocka_run_group_tests_name("images", tests, NULL, NULL);
 }

@@ -307,7 +307,6 @@ test_two_thread_stress(void **state)
     pthread_mutex_destroy(&s.lock);
 }
 
-
 #define PICTURE_POSTS 2000
 
 static void *
@@ -333,8 +332,8 @@ test_pictures_from_another_thread(void **state)
     (void)state;
     Inbox *inbox = inbox_new();
     pthread_t poster;
-    assert_int_equal(
-        pthread_create(&poster, NULL, picture_poster_main, inbox), 0);
+    assert_int_equal(pthread_create(&poster, NULL, picture_poster_main, inbox),
+                     0);
     int next = 0;
     while (next < PICTURE_POSTS) {
         PictureList *got = inbox_take_pictures(inbox);

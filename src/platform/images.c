@@ -4,7 +4,9 @@
  * Each wanted URL has an entry: queued, running, sent, or failed with a
  * time for its one retry. Entries whose story left the list are dropped,
  * so the set stays within IMAGES_WANTED; a URL that comes back is fetched
- * again (the render thread drops pictures no card uses).
+ * again (the render thread drops pictures no card uses), unless it failed
+ * within the hour: failures are remembered apart, by URL hash, for the
+ * last IMAGES_FAILED_MAX of them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,13 @@ typedef struct ImageEntry {
     bool keep;        /* scratch for images_update() */
 } ImageEntry;
 
+#define IMAGES_FAILED_MAX 64
+
+typedef struct ImageFailure {
+    uint64_t hash; /* of the URL; 0 for a free entry */
+    int64_t retry_ms;
+} ImageFailure;
+
 typedef struct ImageSlot {
     HttpTransfer *http;
     int entry; /* index into entries while running, else -1 */
@@ -44,7 +53,27 @@ struct Images {
     ImageEntry entries[IMAGES_WANTED];
     size_t n;
     ImageSlot slots[IMAGES_PARALLEL];
+    ImageFailure failed[IMAGES_FAILED_MAX];
+    size_t failed_next; /* the oldest, replaced next */
 };
+
+static uint64_t
+url_hash(const char *url)
+{
+    uint64_t h = util_hash64(url, strlen(url), UINT64_C(0x1a4a9e5));
+    return h ? h : 1;
+}
+
+static ImageFailure *
+failure_of(Images *im, const char *url)
+{
+    uint64_t h = url_hash(url);
+    for (size_t i = 0; i < IMAGES_FAILED_MAX; i++) {
+        if (im->failed[i].hash == h)
+            return &im->failed[i];
+    }
+    return NULL;
+}
 
 Images *
 images_new(HttpEngine *e, const HttpOpts *opts, Inbox *inbox,
@@ -144,8 +173,13 @@ images_update(Images *im, const StoryList *list)
     for (size_t i = 0; i < add_n && im->n < IMAGES_WANTED; i++) {
         if (find(im, add[i]) >= 0)
             continue; /* the same image on two stories */
-        im->entries[im->n++] =
-            (ImageEntry){.url = xstrdup(add[i]), .state = IMG_QUEUED};
+        ImageEntry e = {.url = xstrdup(add[i]), .state = IMG_QUEUED};
+        const ImageFailure *fail = failure_of(im, add[i]);
+        if (fail) { /* pump() retries it when its hour is up */
+            e.state = IMG_FAILED;
+            e.retry_ms = fail->retry_ms;
+        }
+        im->entries[im->n++] = e;
     }
 }
 
@@ -280,6 +314,12 @@ images_complete(Images *im, HttpTransfer *t, HttpResult *res, int64_t now_ms)
         log_info("image %s skipped: %s; next try in an hour", e->url, err);
         e->state = IMG_FAILED;
         e->retry_ms = now_ms + IMAGES_RETRY_MS;
+        ImageFailure *f = failure_of(im, e->url);
+        if (!f) {
+            f = &im->failed[im->failed_next];
+            im->failed_next = (im->failed_next + 1) % IMAGES_FAILED_MAX;
+        }
+        *f = (ImageFailure){url_hash(e->url), e->retry_ms};
         return;
     }
     p.url = xstrdup(e->url);

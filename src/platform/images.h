@@ -11,7 +11,8 @@
  * https image URLs are fetched, and file:// ones from a story whose feed
  * is itself a file:// URL. A failing image is skipped with one log line
  * and tried again after IMAGES_RETRY_MS; a feed never fails because of an
- * image. Fetch thread only (or the thread of fetcher_run_once()).
+ * image (also when its story leaves the list and comes back). Fetch thread only
+ * (or the thread of fetcher_run_once()).
  */
 #ifndef IMAGES_H
 #define IMAGES_H
