@@ -1,7 +1,8 @@
 /*
  * inbox: the one place the fetch thread and the render thread meet.
  *
- * A latest-wins slot for a StoryList plus the latest FetchStatus, under one
+ * A latest-wins slot for a StoryList plus the latest FetchStatus, and a
+ * pending list of story pictures (appended, never replaced), under one
  * mutex. inbox_post() takes ownership of the list (a list posted while an
  * older one is still waiting replaces it; the older one is freed outside
  * the lock). inbox_take() never blocks on the network: it holds the lock

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "clean.h"
+#include "damage.h"
 #include "freshness.h"
 #include "scene.h"
 #include "timefmt.h"
@@ -1046,6 +1047,10 @@ build_card(Scene *sc, const Card *c, bool is_story, const SceneTime *t,
     Rect clip = l->card;
     /* Right-to-left cards mirror the whole block to the right margin. */
     int right = x + c->tw;
+    /* Beside a picture the meta line stops at the text column. */
+    Rect column =
+        rect_intersection((Rect){x, l->card.y, c->tw, l->card.h}, l->card);
+    const Rect *mclip = c->pictured ? &column : NULL;
     if (c->pictured)
         draw_image(out, (Rect){c->img.x + dx, c->img.y, c->img.w, c->img.h},
                    alpha, c->image, dx ? &clip : NULL);
@@ -1063,7 +1068,7 @@ build_card(Scene *sc, const Card *c, bool is_story, const SceneTime *t,
         mx += c->rtl ? -(bw + px(28, k)) : bw + px(28, k);
     }
     draw_text(out, FONT_META_BOLD, mx, y, fade(cfg->color_accent, alpha),
-              c->source, NULL);
+              c->source, mclip);
     if (is_story) {
         char when[48] = "", mins[32] = "", meta[160];
         if (c->published_s != STORY_NO_TIME)
@@ -1076,12 +1081,12 @@ build_card(Scene *sc, const Card *c, bool is_story, const SceneTime *t,
                      mins[0] ? MIDDOT_SEP : "", when,
                      when[0] ? MIDDOT_SEP : "");
             draw_text_right(out, FONT_META, mx, y, fade(cfg->color_meta, alpha),
-                            meta, NULL);
+                            meta, mclip);
         } else {
             snprintf(meta, sizeof(meta), "%s%s%s%s", when[0] ? MIDDOT_SEP : "",
                      when, mins[0] ? MIDDOT_SEP : "", mins);
             draw_text(out, FONT_META, mx + c->source_w, y,
-                      fade(cfg->color_meta, alpha), meta, NULL);
+                      fade(cfg->color_meta, alpha), meta, mclip);
         }
     }
     y += sc->m.line_height[FONT_META] + px(22, k);
