@@ -239,12 +239,59 @@ test_loop_fetches_each_picture_once(void **state)
     free(root);
 }
 
+/* A stalled image server holds a screenshot up for one fetch.timeout_s,
+ * no longer, and the card keeps its full-width text. */
+static void
+test_stalled_picture_does_not_hold_up(void **state)
+{
+    (void)state;
+    char *root = it_path("stall");
+    char *mk = xasprintf("mkdir -p '%s'", root);
+    assert_int_equal(system(mk), 0);
+    free(mk);
+    char *pic = xasprintf("%s/pic.png", root);
+    write_png(pic);
+    int port;
+    int pid = it_httpd_start(root, &port);
+    assert_true(pid > 0);
+    char *stall = xasprintf("http://127.0.0.1:%d/stall/pic.png", port);
+    char *feed_path = xasprintf("%s/feed.json", root);
+    write_feed(feed_path, stall, stall);
+    char *feed = xasprintf("http://127.0.0.1:%d/files/feed.json", port);
+    char *png = it_path("stalled.png");
+    const char *argv[] = {it_bin(), "-c", "/dev/null", "--headless",
+                          "--feed", feed, "--set",     "fetch.timeout_s=1",
+                          "--at",   "4",  CLOCK,       "--screenshot",
+                          png,      NULL};
+    int64_t t0 = it_now_ms();
+    RunResult r = it_run(argv, ENV, 60);
+    int64_t took = it_now_ms() - t0;
+    assert_int_equal(r.status, 0);
+    it_result_free(&r);
+    printf("stalled image: screenshot after %lld ms\n", (long long)took);
+    assert_true(took < 5000);
+    Image img;
+    assert_true(it_load_png(png, &img));
+    /* No picture: background where the box would be. */
+    assert_int_equal(
+        it_count_unlike(&img, BOX_X, BOX_Y + 150, BOX_W, 100, BG_RGB, 4), 0);
+    it_image_free(&img);
+    it_httpd_stop(pid);
+    free(png);
+    free(feed);
+    free(feed_path);
+    free(stall);
+    free(pic);
+    free(root);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_picture_shows_in_the_card),
         cmocka_unit_test(test_loop_fetches_each_picture_once),
+        cmocka_unit_test(test_stalled_picture_does_not_hold_up),
     };
     return cmocka_run_group_tests_name("images", tests, NULL, NULL);
 }

@@ -605,10 +605,13 @@ fetcher_run_once(Fetcher *f, int64_t wall_s)
         http_engine_wait(f->engine, 1000);
     }
     post(f, wall_s, changed);
-    /* The pictures of this round too, so a screenshot shows them. */
+    /* The pictures of this round too, so a screenshot shows them; all of
+     * them within one fetch.timeout_s, however many stall. */
+    int64_t images_end =
+        clock_mono_ms() + (int64_t)f->cfg.fetch_timeout_s * 1000;
     while (f->images && !atomic_load(&f->stop)) {
         images_pump(f->images, clock_mono_ms());
-        if (!images_busy(f->images))
+        if (!images_busy(f->images) || clock_mono_ms() >= images_end)
             break;
         http_engine_wait(f->engine, 1000);
         drain(f, wall_s, &any);

@@ -34,7 +34,9 @@ void fetcher_free(Fetcher *f); /* stops the thread first if running */
 void fetcher_load_cache(Fetcher *f);
 
 /* One synchronous round on the calling thread (for --dump-feed and
- * --screenshot): every feed once, then a post. Returns the story count.
+ * --screenshot): every feed once, then a post, then the story pictures
+ * of that list (at most fetch.timeout_s for all of them, posted to the
+ * inbox as they arrive). Returns the story count.
  * Neither reads nor writes the cache or the status file. */
 int fetcher_run_once(Fetcher *f, int64_t wall_s);
 
