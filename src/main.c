@@ -397,6 +397,7 @@ dump_feed(const Config *cfg, int64_t wall_s)
 {
     Inbox *inbox = inbox_new();
     Fetcher *f = fetcher_new(cfg, inbox);
+    fetcher_set_pictures(f, false);
     fetcher_run_once(f, wall_s);
     StoryList *list = NULL;
     FetchStatus st = {0};
@@ -466,8 +467,11 @@ take_inbox(App *app)
     StoryList *list = NULL;
     /* inbox_take() overwrites the status only when it changed, so the
      * copy kept here is always the latest. */
-    if (!inbox_take(app->inbox, &list, &app->status))
+    if (!inbox_take(app->inbox, &list, &app->status)) {
+        display_take_pictures(app->display, inbox_take_pictures(app->inbox),
+                              app->scene);
         return;
+    }
     scene_set_status(app->scene, &app->status);
     if (app->kiosk)
         kiosk_note_status(app->kiosk, &app->status);
@@ -478,6 +482,9 @@ take_inbox(App *app)
         story_list_free(app->stories);
         app->stories = list;
     }
+    /* After the stories: a picture is kept while a card refers to it. */
+    display_take_pictures(app->display, inbox_take_pictures(app->inbox),
+                          app->scene);
 }
 
 static int64_t

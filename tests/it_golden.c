@@ -49,6 +49,47 @@ write_diff(const Image *a, const Image *b, const char *path)
     SDL_FreeSurface(s);
 }
 
+/* A file:// fixture that names other fixtures (a story's image) says
+ * FIXTURES for their directory: the case reads a copy with the real path
+ * put in. Returns the copy's file:// URL, or NULL to use url as it is. */
+static char *
+fixture_with_paths(const char *url, const char *fixtures)
+{
+    if (strncmp(url, "file://", 7))
+        return NULL;
+    char *text = it_read_file(url + 7, NULL);
+    if (!text || !strstr(text, "FIXTURES")) {
+        free(text);
+        return NULL;
+    }
+    size_t cap = strlen(text) * 2 + strlen(fixtures) * 16 + 1, n = 0;
+    char *out = xcalloc(1, cap);
+    for (const char *p = text; *p;) {
+        const char *m = strstr(p, "FIXTURES");
+        size_t len = m ? (size_t)(m - p) : strlen(p);
+        if (n + len + strlen(fixtures) + 1 > cap) {
+            cap = (n + len + strlen(fixtures) + 1) * 2;
+            out = xrealloc(out, cap);
+        }
+        memcpy(out + n, p, len);
+        n += len;
+        if (!m)
+            break;
+        memcpy(out + n, fixtures, strlen(fixtures));
+        n += strlen(fixtures);
+        p = m + 8;
+    }
+    out[n] = '\0';
+    const char *base = strrchr(url, '/') + 1;
+    char *path = it_path(base);
+    assert_true(it_write_file(path, out));
+    char *copy = xasprintf("file://%s", path);
+    free(path);
+    free(out);
+    free(text);
+    return copy;
+}
+
 static void
 run_case(char *line, const char *fixtures)
 {
@@ -66,7 +107,7 @@ run_case(char *line, const char *fixtures)
     argv[n++] = "2026-11-29T09:30:00Z";
     argv[n++] = "--screenshot";
     argv[n++] = png;
-    char *owned[MAX_ARGS] = {0};
+    char *owned[2 * MAX_ARGS] = {0};
     size_t owned_n = 0;
     for (char *a = strtok_r(NULL, " \t\n", &save); a && n < MAX_ARGS + 10;
          a = strtok_r(NULL, " \t\n", &save)) {
@@ -75,6 +116,9 @@ run_case(char *line, const char *fixtures)
             owned[owned_n] =
                 xasprintf("%.*s%s%s", (int)(mark - a), a, fixtures, mark + 8);
             a = owned[owned_n++];
+            char *copy = fixture_with_paths(a, fixtures);
+            if (copy)
+                a = owned[owned_n++] = copy;
         }
         argv[n++] = a;
     }

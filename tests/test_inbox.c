@@ -307,6 +307,45 @@ test_two_thread_stress(void **state)
     pthread_mutex_destroy(&s.lock);
 }
 
+#define PICTURE_POSTS 2000
+
+static void *
+picture_poster_main(void *arg)
+{
+    Inbox *inbox = arg;
+    for (int i = 0; i < PICTURE_POSTS; i++) {
+        PictureList *l = picture_list_new();
+        Picture p = {xasprintf("https://img.test/%d.png", i), i + 1, 1,
+                     xcalloc((size_t)i + 1, sizeof(uint32_t))};
+        picture_list_push(l, &p);
+        inbox_post_pictures(inbox, l);
+        picture_list_free(l);
+    }
+    return NULL;
+}
+
+/* Pictures from another thread all arrive, in order, none twice: they
+ * queue up instead of replacing each other. */
+static void
+test_pictures_from_another_thread(void **state)
+{
+    (void)state;
+    Inbox *inbox = inbox_new();
+    pthread_t poster;
+    assert_int_equal(pthread_create(&poster, NULL, picture_poster_main, inbox),
+                     0);
+    int next = 0;
+    while (next < PICTURE_POSTS) {
+        PictureList *got = inbox_take_pictures(inbox);
+        for (size_t i = 0; got && i < got->count; i++, next++)
+            assert_int_equal(got->items[i].w, next + 1);
+        picture_list_free(got);
+    }
+    pthread_join(poster, NULL);
+    assert_null(inbox_take_pictures(inbox));
+    inbox_free(inbox);
+}
+
 int
 main(void)
 {
@@ -317,6 +356,7 @@ main(void)
         cmocka_unit_test(test_status_only),
         cmocka_unit_test(test_status_error_text),
         cmocka_unit_test(test_two_thread_stress),
+        cmocka_unit_test(test_pictures_from_another_thread),
     };
     return cmocka_run_group_tests_name("inbox", tests, NULL, NULL);
 }

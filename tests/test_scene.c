@@ -501,6 +501,169 @@ test_wrap_limits_and_ellipsis(void **state)
         free(lines[i]);
 }
 
+/* ---- pictures ---- */
+
+static void
+add_pictured(StoryList *l, const char *title, const char *image)
+{
+    Story s = {0};
+    s.id = xstrdup(title);
+    s.title = xstrdup(title);
+    s.source = xstrdup("Wire P");
+    s.image = image ? xstrdup(image) : NULL;
+    s.feed = xstrdup("test");
+    s.published_s = NOW_S - 600;
+    story_list_push(l, &s);
+}
+
+#define PIC_URL "https://img.test/a.png"
+#define PIC_TITLE                                                              \
+    "Ferry service to the islands resumes after the autumn storms, with "      \
+    "the first boat at seven and a full deck of cars"
+
+/* Widest headline line of the frame (fake measurer: 10 px a byte) and
+ * the frame's image ops. */
+static int
+widest_headline(const DrawList *dl, size_t *images, Rect *image)
+{
+    int widest = 0;
+    *images = 0;
+    for (size_t i = 0; i < dl->count; i++) {
+        const DrawOp *op = &dl->ops[i];
+        if (op->kind == DRAW_TEXT && op->font == FONT_HEADLINE)
+            widest = MAX(widest, (int)strlen(draw_op_text(dl, op)) * 10);
+        if (op->kind == DRAW_IMAGE) {
+            assert_string_equal(draw_op_text(dl, op), PIC_URL);
+            *image = op->rect;
+            (*images)++;
+        }
+    }
+    return widest;
+}
+
+static void
+test_card_with_picture(void **state)
+{
+    Fixture *f = *state;
+    StoryList *l = story_list_new();
+    add_pictured(l, PIC_TITLE, PIC_URL);
+    add_pictured(l, "Harbour market opens its winter hall", NULL);
+    int full = f->lay.card.w - 2 * (f->lay.margin_x - f->lay.card.x);
+    int box_w = full / 3, text_w = full - box_w - 40;
+    SceneTime t = {1000, NOW_S, false};
+    size_t images;
+    Rect img = {0};
+
+    /* Without its picture: full-width text, no image, no hole. */
+    scene_set_stories(f->scene, l);
+    scene_build(f->scene, &t, &f->dl);
+    int plain = widest_headline(&f->dl, &images, &img);
+    assert_int_equal(images, 0);
+    assert_true(plain > text_w);
+
+    /* With it: an image box on the right, the text narrower. */
+    Scene *sc = scene_new(&f->cfg);
+    scene_set_layout(sc, &f->lay, &f->m);
+    scene_set_picture(sc, PIC_URL, 320, 180);
+    scene_set_stories(sc, l);
+    scene_build(sc, &t, &f->dl);
+    int narrow = widest_headline(&f->dl, &images, &img);
+    assert_int_equal(images, 1);
+    assert_true(narrow <= text_w);
+    assert_true(narrow < plain);
+    assert_int_equal(img.x, f->lay.margin_x + full - box_w);
+    assert_int_equal(img.y, f->lay.margin_top);
+    assert_int_equal(img.w, box_w);
+    assert_int_equal(img.h, box_w * 180 / 320);
+    char *frame = print_frame(&f->dl);
+    char *want = xasprintf("image %d,%d %dx%d #ff \"%s\"", img.x, img.y, img.w,
+                           img.h, PIC_URL);
+    assert_non_null(strstr(frame, want));
+    free(want);
+    free(frame);
+    assert_true(scene_uses_picture(sc, PIC_URL));
+    assert_false(scene_uses_picture(sc, "https://img.test/other.png"));
+    scene_free(sc);
+    story_list_free(l);
+}
+
+/* A picture that arrives while its card is on screen waits for the
+ * card's next turn; the card does not change under the viewer. */
+static void
+test_picture_never_changes_a_shown_card(void **state)
+{
+    Fixture *f = *state;
+    StoryList *l = story_list_new();
+    add_pictured(l, PIC_TITLE, PIC_URL);
+    add_pictured(l, "Harbour market opens its winter hall", NULL);
+    scene_set_stories(f->scene, l);
+    story_list_free(l);
+    SceneTime t = {1000, NOW_S, false};
+    scene_build(f->scene, &t, &f->dl);
+    size_t images;
+    Rect img;
+    int before = widest_headline(&f->dl, &images, &img);
+    assert_int_equal(images, 0);
+
+    scene_set_picture(f->scene, PIC_URL, 320, 180);
+    t.anim_ms = 2000;
+    scene_build(f->scene, &t, &f->dl);
+    assert_int_equal(widest_headline(&f->dl, &images, &img), before);
+    assert_int_equal(images, 0);
+
+    /* While the other card shows it takes its picture, for its next
+     * turn. */
+    t.anim_ms = scene_card_dwell_ms(f->scene, 0) + 2000;
+    scene_build(f->scene, &t, &f->dl);
+    widest_headline(&f->dl, &images, &img);
+    assert_int_equal(images, 0);
+    int64_t round =
+        scene_card_dwell_ms(f->scene, 0) + scene_card_dwell_ms(f->scene, 1);
+    t.anim_ms = round + 2000;
+    scene_build(f->scene, &t, &f->dl);
+    char *frame = print_frame(&f->dl);
+    if (!strstr(frame, "\"1 / 2\""))
+        fail_msg("not the first card again:\n%s", frame);
+    free(frame);
+    assert_true(widest_headline(&f->dl, &images, &img) < before);
+    assert_int_equal(images, 1);
+
+    /* Forgotten, a new list lays it out without a picture again. */
+    scene_forget_picture(f->scene, PIC_URL);
+    StoryList *b = story_list_new();
+    add_pictured(b, PIC_TITLE, PIC_URL);
+    Scene *sc = scene_new(&f->cfg);
+    scene_set_layout(sc, &f->lay, &f->m);
+    scene_set_stories(sc, b);
+    scene_build(sc, &t, &f->dl);
+    widest_headline(&f->dl, &images, &img);
+    assert_int_equal(images, 0);
+    scene_free(sc);
+    story_list_free(b);
+}
+
+/* A right-to-left card puts its picture on the left. */
+static void
+test_rtl_card_picture_on_the_left(void **state)
+{
+    Fixture *f = *state;
+    StoryList *l = story_list_new();
+    add_pictured(l, "\xd8\xae\xd8\xa8\xd8\xb1 \xd8\xa3\xd9\x88\xd9\x84",
+                 PIC_URL);
+    scene_set_picture(f->scene, PIC_URL, 180, 320);
+    scene_set_stories(f->scene, l);
+    story_list_free(l);
+    SceneTime t = {1000, NOW_S, false};
+    scene_build(f->scene, &t, &f->dl);
+    size_t images;
+    Rect img = {0};
+    widest_headline(&f->dl, &images, &img);
+    assert_int_equal(images, 1);
+    assert_int_equal(img.x, f->lay.margin_x);
+    assert_int_equal(img.y, f->lay.margin_top);
+    assert_true(img.h > img.w); /* portrait kept, fitted to the box */
+}
+
 static void
 test_layouts_fit_the_frame(void **state)
 {
@@ -546,6 +709,12 @@ main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrap_limits_and_ellipsis, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_card_with_picture, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_picture_never_changes_a_shown_card,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rtl_card_picture_on_the_left,
+                                        setup, teardown),
         cmocka_unit_test(test_layouts_fit_the_frame),
     };
     return cmocka_run_group_tests_name("scene", tests, NULL, NULL);

@@ -61,6 +61,8 @@ op_equal(const DrawList *a, const DrawOp *x, const DrawList *b, const DrawOp *y)
         return false;
     if (x->kind == DRAW_FILL)
         return true;
+    if (x->kind == DRAW_IMAGE)
+        return !strcmp(draw_op_text(a, x), draw_op_text(b, y));
     return x->font == y->font && x->right == y->right &&
            !strcmp(draw_op_text(a, x), draw_op_text(b, y));
 }

@@ -97,6 +97,21 @@ draw_text_right(DrawList *dl, FontRole font, int x, int y, Color c,
         dl->ops[before].right = true;
 }
 
+void
+draw_image(DrawList *dl, Rect r, int alpha, const char *url, const Rect *clip)
+{
+    if (!url || !*url || alpha <= 0 || r.w <= 0 || r.h <= 0)
+        return;
+    DrawOp *op = push(dl);
+    op->kind = DRAW_IMAGE;
+    op->rect = r;
+    op->color = (Color){255, 255, 255, (uint8_t)MIN(alpha, 255)};
+    if (clip)
+        op->clip = *clip;
+    op->text_off = dl->arena.len;
+    buf_append(&dl->arena, url, strlen(url) + 1);
+}
+
 const char *
 draw_op_text(const DrawList *dl, const DrawOp *op)
 {
@@ -113,6 +128,15 @@ draw_list_print(const DrawList *dl, FILE *out)
         if (op->kind == DRAW_FILL) {
             fprintf(out, "fill %d,%d %dx%d #%02x%02x%02x%02x\n", op->rect.x,
                     op->rect.y, op->rect.w, op->rect.h, c.r, c.g, c.b, c.a);
+            continue;
+        }
+        if (op->kind == DRAW_IMAGE) {
+            fprintf(out, "image %d,%d %dx%d #%02x", op->rect.x, op->rect.y,
+                    op->rect.w, op->rect.h, c.a);
+            if (op->clip.w)
+                fprintf(out, " clip %d,%d %dx%d", op->clip.x, op->clip.y,
+                        op->clip.w, op->clip.h);
+            fprintf(out, " \"%s\"\n", draw_op_text(dl, op));
             continue;
         }
         if (op->kind == DRAW_PREPARE) {

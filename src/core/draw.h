@@ -33,7 +33,15 @@ typedef struct Rect {
 /* DRAW_PREPARE asks for text that will be drawn soon (the next card) to be
  * rasterised ahead, a little per frame, so no single frame uploads a
  * whole card; it draws nothing. */
-typedef enum DrawKind { DRAW_FILL, DRAW_TEXT, DRAW_PREPARE } DrawKind;
+/* DRAW_IMAGE draws the story picture named by its URL (the op's text)
+ * scaled to rect, with opacity color.a; the display draws nothing when it
+ * holds no such picture. */
+typedef enum DrawKind {
+    DRAW_FILL,
+    DRAW_TEXT,
+    DRAW_PREPARE,
+    DRAW_IMAGE
+} DrawKind;
 
 typedef struct DrawOp {
     DrawKind kind;
@@ -62,6 +70,8 @@ void draw_prepare(DrawList *dl, FontRole font, Color c, const char *text);
 /* The same, with x the right edge of the text (right-to-left layouts). */
 void draw_text_right(DrawList *dl, FontRole font, int x, int y, Color c,
                      const char *text, const Rect *clip);
+void draw_image(DrawList *dl, Rect r, int alpha, const char *url,
+                const Rect *clip);
 const char *draw_op_text(const DrawList *dl, const DrawOp *op);
 /* One line per op, for golden tests and debugging. */
 void draw_list_print(const DrawList *dl, FILE *out);

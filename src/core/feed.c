@@ -47,6 +47,12 @@ feed_is_web_url(const char *s)
            strlen(s) > 8;
 }
 
+bool
+feed_is_file_url(const char *s)
+{
+    return s && !strncasecmp(s, "file:///", 8) && strlen(s) > 8;
+}
+
 int
 feed_priority_from_text(const char *s)
 {
@@ -135,6 +141,22 @@ clean_url(const char *raw)
 {
     char *u = clean_or_null(raw, FEED_URL_MAX);
     if (u && (!feed_is_web_url(u) || strchr(u, ' '))) {
+        free(u);
+        return NULL;
+    }
+    return u;
+}
+
+/* An image: a web URL, or a file:// one in a feed read from a file (a
+ * local display's own pictures, and the golden frames). */
+static char *
+clean_image_url(const FeedDecoder *d, const char *raw)
+{
+    const FeedConf *conf = d->opts->conf;
+    char *u = clean_or_null(raw, FEED_URL_MAX);
+    bool file_ok = conf && feed_is_file_url(conf->url);
+    if (u && ((!feed_is_web_url(u) && !(file_ok && feed_is_file_url(u))) ||
+              strchr(u, ' '))) {
         free(u);
         return NULL;
     }
@@ -271,7 +293,7 @@ feed_add_item(FeedDecoder *d, const FeedItem *it)
         s.summary = make_summary(from, s.title, true);
     s.read_min = reading_minutes(it->body ? it->body : it->summary);
     s.url = clean_url(it->link);
-    s.image = clean_url(it->image);
+    s.image = clean_image_url(d, it->image);
     s.published_s = item_date(d, it->published, it->published_s, STORY_NO_TIME);
     s.expires_s = item_date(d, it->expires, it->expires_s, 0);
     s.priority = it->priority < 0 ? 0 : MIN(it->priority, 9);

@@ -53,6 +53,8 @@ int feed_priority_from_text(const char *s);
 
 /* True for an absolute http:// or https:// URL. */
 bool feed_is_web_url(const char *s);
+/* A file:/// URL (absolute path). */
+bool feed_is_file_url(const char *s);
 
 /* JSON (feedjson.c). body is len bytes, not NUL-terminated. */
 int feedjson_decode(FeedDecoder *d, const char *body, size_t len,

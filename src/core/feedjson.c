@@ -232,30 +232,35 @@ field_id(const Field *f, const cJSON *item, const cJSON *root, char *buf,
 /* A URL from a string, an object with a url/href/src member, or an array
  * of those (NYT's multimedia): the widest image up to IMAGE_WIDTH_MAX. */
 static const char *
-url_of(const cJSON *v)
+url_of(const cJSON *v, bool file_ok)
 {
     if (cJSON_IsString(v))
-        return feed_is_web_url(v->valuestring) ? v->valuestring : NULL;
+        return feed_is_web_url(v->valuestring) ||
+                       (file_ok && feed_is_file_url(v->valuestring))
+                   ? v->valuestring
+                   : NULL;
     if (!cJSON_IsObject(v))
         return NULL;
     static const char *const keys[] = {"url", "href", "src"};
     for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
         const cJSON *u = cJSON_GetObjectItemCaseSensitive(v, keys[k]);
-        if (cJSON_IsString(u) && feed_is_web_url(u->valuestring))
+        if (cJSON_IsString(u) &&
+            (feed_is_web_url(u->valuestring) ||
+             (file_ok && feed_is_file_url(u->valuestring))))
             return u->valuestring;
     }
     return NULL;
 }
 
 static const char *
-best_url(const cJSON *array)
+best_url(const cJSON *array, bool file_ok)
 {
     const char *best = NULL;
     double best_w = -1;
     const cJSON *e;
     cJSON_ArrayForEach(e, array)
     {
-        const char *u = url_of(e);
+        const char *u = url_of(e, file_ok);
         if (!u)
             continue;
         const cJSON *w = cJSON_GetObjectItemCaseSensitive(e, "width");
@@ -271,11 +276,12 @@ best_url(const cJSON *array)
 }
 
 static const char *
-field_url(const Field *f, const cJSON *item, const cJSON *root)
+field_url(const Field *f, const cJSON *item, const cJSON *root, bool file_ok)
 {
     for (size_t i = 0; i < f->count; i++) {
         const cJSON *v = alt_get(&f->alt[i], item, root);
-        const char *u = cJSON_IsArray(v) ? best_url(v) : url_of(v);
+        const char *u =
+            cJSON_IsArray(v) ? best_url(v, file_ok) : url_of(v, file_ok);
         if (u)
             return u;
     }
@@ -331,8 +337,10 @@ decode_item(FeedDecoder *d, const Mapping *m, const cJSON *item,
         it.title = field_text(&m->field[MAP_TITLE], item, root);
         it.summary = field_text(&m->field[MAP_SUMMARY], item, root);
         it.body = field_text(&m->field[MAP_BODY], item, root);
-        it.link = field_url(&m->field[MAP_LINK], item, root);
-        it.image = field_url(&m->field[MAP_IMAGE], item, root);
+        it.link = field_url(&m->field[MAP_LINK], item, root, false);
+        /* file:// images pass here; feed.c keeps them only for a file://
+         * feed. */
+        it.image = field_url(&m->field[MAP_IMAGE], item, root, true);
         it.publisher = field_text(&m->field[MAP_PUBLISHER], item, root);
         if (!it.publisher)
             it.publisher = m->source;

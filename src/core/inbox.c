@@ -7,9 +7,10 @@
 
 struct Inbox {
     pthread_mutex_t lock;
-    StoryList *list;     /* [lock] waiting list, owned; NULL when none */
-    FetchStatus status;  /* [lock] */
-    bool status_changed; /* [lock] */
+    StoryList *list;       /* [lock] waiting list, owned; NULL when none */
+    FetchStatus status;    /* [lock] */
+    bool status_changed;   /* [lock] */
+    PictureList *pictures; /* [lock] pending, owned; NULL when none */
 };
 
 Inbox *
@@ -27,6 +28,7 @@ inbox_free(Inbox *inbox)
     if (!inbox)
         return;
     story_list_free(inbox->list);
+    picture_list_free(inbox->pictures);
     pthread_mutex_destroy(&inbox->lock);
     free(inbox);
 }
@@ -60,6 +62,28 @@ inbox_take(Inbox *inbox, StoryList **list, FetchStatus *status)
     inbox->status_changed = false;
     pthread_mutex_unlock(&inbox->lock);
     return changed || *list;
+}
+
+void
+inbox_post_pictures(Inbox *inbox, PictureList *list)
+{
+    if (!list || list->count == 0)
+        return;
+    pthread_mutex_lock(&inbox->lock);
+    if (!inbox->pictures)
+        inbox->pictures = picture_list_new();
+    picture_list_append(inbox->pictures, list); /* moves structs only */
+    pthread_mutex_unlock(&inbox->lock);
+}
+
+PictureList *
+inbox_take_pictures(Inbox *inbox)
+{
+    pthread_mutex_lock(&inbox->lock);
+    PictureList *list = inbox->pictures;
+    inbox->pictures = NULL;
+    pthread_mutex_unlock(&inbox->lock);
+    return list;
 }
 
 const char *

@@ -1,7 +1,8 @@
 /*
  * inbox: the one place the fetch thread and the render thread meet.
  *
- * A latest-wins slot for a StoryList plus the latest FetchStatus, under one
+ * A latest-wins slot for a StoryList plus the latest FetchStatus, and a
+ * pending list of story pictures (appended, never replaced), under one
  * mutex. inbox_post() takes ownership of the list (a list posted while an
  * older one is still waiting replaces it; the older one is freed outside
  * the lock). inbox_take() never blocks on the network: it holds the lock
@@ -14,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "picture.h"
 #include "story.h"
 
 #define STATUS_MAX_FEEDS 32
@@ -55,6 +57,13 @@ void inbox_post(Inbox *inbox, StoryList *list, const FetchStatus *status);
  * and returns true; otherwise *list is NULL. The latest status is copied to
  * *status when it changed (returns true then too). */
 bool inbox_take(Inbox *inbox, StoryList **list, FetchStatus *status);
+
+/* Story images are not latest-wins: each posted picture is appended to a
+ * pending list (taking ownership of the pictures; list is emptied, the
+ * caller still owns and frees it) that the next take moves out whole.
+ * Returns NULL when none is waiting; the caller frees the list. */
+void inbox_post_pictures(Inbox *inbox, PictureList *list);
+PictureList *inbox_take_pictures(Inbox *inbox);
 
 /* Joined status text for the bar: the first failing feed's error, or "". */
 const char *fetch_status_error(const FetchStatus *status);

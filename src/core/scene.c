@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "clean.h"
+#include "damage.h"
 #include "freshness.h"
 #include "scene.h"
 #include "timefmt.h"
@@ -62,7 +63,19 @@ typedef struct Card {
     int64_t breaking_until_s; /* 0: not breaking */
     int read_min;
     int64_t dwell_ms;
+    /* Layout: text from text_x (relative to margin_x) over tw px; with a
+     * picture, img is its rectangle at dx 0. */
+    int text_x, tw;
+    char *image; /* the story's image URL, owned; NULL when none */
+    bool pictured;
+    Rect img;
+    char *src_source, *src_title, *src_summary; /* owned, for a re-layout */
 } Card;
+
+typedef struct ScenePicture {
+    char *url; /* owned */
+    int w, h;
+} ScenePicture;
 
 typedef struct CardSet {
     Card *cards;
@@ -115,6 +128,11 @@ struct Scene {
     char *banner;     /* breaking text, owned; NULL when none */
     char *banner_fit; /* banner fitted to the strip, owned */
     int banner_label_w;
+
+    /* scene_set_picture(): the story images the display holds. */
+    ScenePicture *pics;
+    size_t pic_n, pic_cap;
+    bool pics_dirty; /* a picture arrived: cards not shown may take it */
 };
 
 static void fit_banner(Scene *sc);
@@ -342,8 +360,9 @@ format_hhmm(int64_t wall_s, char *buf, size_t n)
 
 /* ---- cards ---- */
 
+/* Frees what card_fill() made. */
 static void
-card_clear(Card *c)
+card_text_clear(Card *c)
 {
     for (int i = 0; i < c->headline_n; i++)
         free(c->headline[i]);
@@ -351,8 +370,34 @@ card_clear(Card *c)
         free(c->summary[i]);
     free(c->line);
     free(c->source);
+    memset(c->headline, 0, sizeof(c->headline));
+    memset(c->summary, 0, sizeof(c->summary));
+    c->headline_n = c->summary_n = 0;
+    c->line = c->source = NULL;
+    c->line_w = c->source_w = 0;
+    c->scrolls = false;
+}
+
+static void
+card_clear(Card *c)
+{
+    card_text_clear(c);
     free(c->id);
+    free(c->image);
+    free(c->src_source);
+    free(c->src_title);
+    free(c->src_summary);
     memset(c, 0, sizeof(*c));
+}
+
+static const ScenePicture *
+pic_find(const Scene *sc, const char *url)
+{
+    for (size_t i = 0; url && i < sc->pic_n; i++) {
+        if (!strcmp(sc->pics[i].url, url))
+            return &sc->pics[i];
+    }
+    return NULL;
 }
 
 static int
@@ -368,12 +413,38 @@ card_fill(Scene *sc, Card *c, const char *source, const char *headline,
 {
     const Layout *l = &sc->lay;
     const Config *cfg = sc->cfg;
+    c->rtl = starts_rtl(headline);
+    /* With its picture: the image box takes a third of the width on the
+     * side the text ends (right for left-to-right text), and the narrower
+     * headline may take one line more. */
+    const ScenePicture *pic = pic_find(sc, c->image);
+    c->pictured = pic != NULL;
+    c->text_x = 0;
+    c->tw = text_width(sc);
+    if (pic) {
+        double k = l->scale;
+        int box_w = c->tw / 3, gap = px(40, k);
+        int box_y = l->margin_top;
+        int box_h = l->card.y + l->card.h - px(64, k) - box_y;
+        int w = box_w, h = (int)((int64_t)pic->h * box_w / pic->w);
+        if (h > box_h) {
+            h = box_h;
+            w = (int)((int64_t)pic->w * box_h / pic->h);
+        }
+        int box_x = c->rtl ? l->margin_x : l->margin_x + c->tw - box_w;
+        c->img = (Rect){c->rtl ? box_x : box_x + box_w - w, box_y, MAX(w, 1),
+                        MAX(h, 1)};
+        if (c->rtl)
+            c->text_x = box_w + gap;
+        c->tw -= box_w + gap;
+    }
     c->source = upper_ascii(source && *source ? source : "NEWS");
     c->source_w = measure(&sc->m, FONT_META_BOLD, c->source);
     bool cut = false;
-    c->headline_n = scene_wrap(&sc->m, FONT_HEADLINE, headline, text_width(sc),
-                               MIN(l->headline_lines_max, HEADLINE_LINES_CAP),
-                               c->headline, &cut);
+    c->headline_n = scene_wrap(
+        &sc->m, FONT_HEADLINE, headline, c->tw,
+        MIN(l->headline_lines_max + (pic ? 1 : 0), HEADLINE_LINES_CAP),
+        c->headline, &cut);
     if (cut) {
         /* Too long even for the lines: one line that scrolls sideways. */
         c->scrolls = true;
@@ -381,11 +452,10 @@ card_fill(Scene *sc, Card *c, const char *source, const char *headline,
         c->line_w = measure(&sc->m, FONT_HEADLINE, headline);
     }
     if (summary && cfg->card_show_summary) {
-        c->summary_n = scene_wrap(
-            &sc->m, FONT_SUMMARY, summary, text_width(sc) * 9 / 10,
-            MIN(l->summary_lines_max, HEADLINE_LINES_CAP), c->summary, NULL);
+        c->summary_n = scene_wrap(&sc->m, FONT_SUMMARY, summary, c->tw * 9 / 10,
+                                  MIN(l->summary_lines_max, HEADLINE_LINES_CAP),
+                                  c->summary, NULL);
     }
-    c->rtl = starts_rtl(headline);
     for (int i = 0; c->rtl && i < c->headline_n; i++)
         c->headline_w[i] = measure(&sc->m, FONT_HEADLINE, c->headline[i]);
     for (int i = 0; c->rtl && i < c->summary_n; i++)
@@ -399,7 +469,7 @@ card_fill(Scene *sc, Card *c, const char *source, const char *headline,
         MIN(dwell, (int64_t)MAX(cfg->card_dwell_max_ms, cfg->card_dwell_ms));
     if (c->scrolls) {
         int speed = MAX(cfg->crawl_speed_px_s, 60);
-        int64_t travel = c->line_w - text_width(sc);
+        int64_t travel = c->line_w - c->tw;
         int64_t need =
             cfg->card_fade_ms + 2 * SCROLL_PAUSE_MS + travel * 1000 / speed;
         dwell = MAX(dwell, need);
@@ -429,6 +499,10 @@ build_card_set(Scene *sc, const StoryList *list, CardSet *out)
     for (size_t i = 0; i < out->n; i++) {
         const Story *s = &list->items[i];
         Card *c = &out->cards[i];
+        c->image = s->image ? xstrdup(s->image) : NULL;
+        c->src_source = s->source ? xstrdup(s->source) : NULL;
+        c->src_title = xstrdup(s->title);
+        c->src_summary = s->summary ? xstrdup(s->summary) : NULL;
         card_fill(sc, c, s->source, s->title, s->summary);
         c->id = xstrdup(s->id);
         c->published_s = s->published_s;
@@ -544,6 +618,9 @@ scene_free(Scene *sc)
     story_list_free(sc->source_list);
     free(sc->banner);
     free(sc->banner_fit);
+    for (size_t i = 0; i < sc->pic_n; i++)
+        free(sc->pics[i].url);
+    free(sc->pics);
     free(sc);
 }
 
@@ -822,6 +899,115 @@ promote_cards(Scene *sc, const SceneTime *t)
     sc->set_switch_ms = NO_TIME;
 }
 
+/* ---- pictures ---- */
+
+/* Lays a card out again with its picture. In a set that is running
+ * (keep_dwell) the old layout stays when the picture would make the card
+ * need a longer dwell (a headline that scrolls): the set's timeline must
+ * not move. */
+static void
+card_take_picture(Scene *sc, Card *c, bool keep_dwell)
+{
+    int64_t dwell = c->dwell_ms;
+    card_text_clear(c);
+    card_fill(sc, c, c->src_source, c->src_title, c->src_summary);
+    if (!keep_dwell)
+        return;
+    if (c->dwell_ms > dwell) {
+        char *image = c->image;
+        c->image = NULL; /* lay out without it */
+        card_text_clear(c);
+        card_fill(sc, c, c->src_source, c->src_title, c->src_summary);
+        c->image = image;
+    }
+    c->dwell_ms = dwell; /* the set's timeline stays as it is */
+}
+
+/* Returns true when a card on screen has to wait for its picture. */
+static bool
+set_take_pictures(Scene *sc, CardSet *set, const Card *const *shown,
+                  size_t shown_n, bool running)
+{
+    bool waiting = false;
+    for (size_t i = 0; i < set->n; i++) {
+        Card *c = &set->cards[i];
+        if (c->pictured || !c->src_title || !pic_find(sc, c->image))
+            continue;
+        bool on_screen = false;
+        for (size_t j = 0; j < shown_n; j++)
+            on_screen = on_screen || shown[j] == c;
+        if (!on_screen)
+            card_take_picture(sc, c, running);
+        waiting = waiting || on_screen;
+        set->dwell_ms[i] = c->dwell_ms;
+    }
+    return waiting;
+}
+
+/* Cards that are not on screen take pictures that arrived since they
+ * were laid out; a card on screen never changes, and is looked at again
+ * each frame until it has gone. */
+static void
+apply_pictures(Scene *sc, const SceneTime *t)
+{
+    if (!sc->pics_dirty)
+        return;
+    sc->pics_dirty = false;
+    const Card *shown[3] = {sc->fade_from, NULL, NULL};
+    if (sc->set.n) {
+        CardFrame f =
+            timeline_cards(t->anim_ms - sc->set.anchor_ms, sc->set.dwell_ms,
+                           sc->set.n, sc->cfg->card_fade_ms);
+        shown[1] = &sc->set.cards[f.current];
+        if (f.alpha < 255) /* still fading out */
+            shown[2] = &sc->set.cards[f.previous];
+    }
+    sc->pics_dirty = set_take_pictures(sc, &sc->set, shown, 3, true);
+    set_take_pictures(sc, &sc->next_set, NULL, 0, false);
+}
+
+void
+scene_set_picture(Scene *sc, const char *url, int w, int h)
+{
+    if (!url || w <= 0 || h <= 0 || pic_find(sc, url))
+        return;
+    if (sc->pic_n == sc->pic_cap) {
+        sc->pic_cap = sc->pic_cap ? sc->pic_cap * 2 : 16;
+        sc->pics = xrealloc(sc->pics, sc->pic_cap * sizeof(ScenePicture));
+    }
+    sc->pics[sc->pic_n++] = (ScenePicture){xstrdup(url), w, h};
+    sc->pics_dirty = true;
+}
+
+static bool
+set_uses(const CardSet *set, const char *url)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        if (set->cards[i].image && !strcmp(set->cards[i].image, url))
+            return true;
+    }
+    return false;
+}
+
+bool
+scene_uses_picture(const Scene *sc, const char *url)
+{
+    return set_uses(&sc->set, url) || set_uses(&sc->next_set, url) ||
+           set_uses(&sc->old_set, url);
+}
+
+void
+scene_forget_picture(Scene *sc, const char *url)
+{
+    for (size_t i = 0; i < sc->pic_n; i++) {
+        if (!strcmp(sc->pics[i].url, url)) {
+            free(sc->pics[i].url);
+            sc->pics[i] = sc->pics[--sc->pic_n];
+            return;
+        }
+    }
+}
+
 /* ---- drawing ---- */
 
 static Color
@@ -856,11 +1042,18 @@ build_card(Scene *sc, const Card *c, bool is_story, const SceneTime *t,
     const Layout *l = &sc->lay;
     const Config *cfg = sc->cfg;
     double k = l->scale;
-    int x = l->margin_x + dx;
+    int x = l->margin_x + c->text_x + dx;
     int y = l->margin_top;
     Rect clip = l->card;
     /* Right-to-left cards mirror the whole block to the right margin. */
-    int right = x + text_width(sc);
+    int right = x + c->tw;
+    /* Beside a picture the meta line stops at the text column. */
+    Rect column =
+        rect_intersection((Rect){x, l->card.y, c->tw, l->card.h}, l->card);
+    const Rect *mclip = c->pictured ? &column : NULL;
+    if (c->pictured)
+        draw_image(out, (Rect){c->img.x + dx, c->img.y, c->img.w, c->img.h},
+                   alpha, c->image, dx ? &clip : NULL);
     int rule_w = px(56, k);
     draw_fill(out, (Rect){c->rtl ? right - rule_w : x, y, rule_w, px(6, k)},
               fade(cfg->color_accent, alpha));
@@ -875,7 +1068,7 @@ build_card(Scene *sc, const Card *c, bool is_story, const SceneTime *t,
         mx += c->rtl ? -(bw + px(28, k)) : bw + px(28, k);
     }
     draw_text(out, FONT_META_BOLD, mx, y, fade(cfg->color_accent, alpha),
-              c->source, NULL);
+              c->source, mclip);
     if (is_story) {
         char when[48] = "", mins[32] = "", meta[160];
         if (c->published_s != STORY_NO_TIME)
@@ -888,23 +1081,23 @@ build_card(Scene *sc, const Card *c, bool is_story, const SceneTime *t,
                      mins[0] ? MIDDOT_SEP : "", when,
                      when[0] ? MIDDOT_SEP : "");
             draw_text_right(out, FONT_META, mx, y, fade(cfg->color_meta, alpha),
-                            meta, NULL);
+                            meta, mclip);
         } else {
             snprintf(meta, sizeof(meta), "%s%s%s%s", when[0] ? MIDDOT_SEP : "",
                      when, mins[0] ? MIDDOT_SEP : "", mins);
             draw_text(out, FONT_META, mx + c->source_w, y,
-                      fade(cfg->color_meta, alpha), meta, NULL);
+                      fade(cfg->color_meta, alpha), meta, mclip);
         }
     }
     y += sc->m.line_height[FONT_META] + px(22, k);
     int lh = sc->m.line_height[FONT_HEADLINE] * 112 / 100;
     if (c->scrolls) {
         /* Rest, glide until the end shows, rest. */
-        int travel = MAX(c->line_w - text_width(sc), 0);
+        int travel = MAX(c->line_w - c->tw, 0);
         int speed = MAX(cfg->crawl_speed_px_s, 60);
         int64_t moving = into_ms - cfg->card_fade_ms - SCROLL_PAUSE_MS;
         int64_t shift = moving <= 0 ? 0 : MIN(moving * speed / 1000, travel);
-        Rect hclip = {l->margin_x, y, text_width(sc), lh};
+        Rect hclip = {l->margin_x + c->text_x, y, c->tw, lh};
         draw_text(out, FONT_HEADLINE, x - (int)shift, y,
                   fade(cfg->color_headline, alpha), c->line, &hclip);
         y += lh;
@@ -1225,6 +1418,7 @@ scene_build(Scene *sc, const SceneTime *t, DrawList *out)
     if (!sc->has_layout)
         return;
     promote_strip(sc, t->anim_ms);
+    apply_pictures(sc, t); /* before a new set can come on screen */
     promote_cards(sc, t);
     update_colors(sc, t->wall_s);
     build_cards(sc, t, out);

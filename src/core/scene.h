@@ -72,6 +72,16 @@ void scene_build(Scene *scene, const SceneTime *t, DrawList *out);
  * else; text NULL or "" removes it. The text is copied. */
 void scene_set_banner(Scene *scene, const char *text);
 
+/* The display holds a w x h picture for a story image URL: cards laid
+ * out from now on, and cards not on screen yet, show it beside the text.
+ * A card on screen never changes its layout. */
+void scene_set_picture(Scene *scene, const char *url, int w, int h);
+/* True while a card the scene holds (shown, next or fading out) has this
+ * image URL; the display keeps the picture while it is. */
+bool scene_uses_picture(const Scene *scene, const char *url);
+/* The display dropped the picture: cards laid out later go without it. */
+void scene_forget_picture(Scene *scene, const char *url);
+
 /* Exposed for tests and benchmarks. */
 int64_t scene_strip_px(const Scene *scene);  /* current crawl strip */
 int scene_crawl_step_px(const Scene *scene); /* px per refresh */

@@ -29,6 +29,19 @@
 #define TILES_MAX 32 /* 300-byte headlines at 4K stay under this */
 /* Longer than a full rotation of cards and crawl (100 stories at 8 s). */
 #define TEXT_IDLE_NS (INT64_C(20) * 60 * 1000000000)
+/* Story pictures held at once: at PICTURE_MAX_W x PICTURE_MAX_H that is
+ * at most 48 MB of pixels plus their textures. */
+#define PICTURES_MAX 24
+
+/* A story picture. The pixels stay in memory so the texture can be made
+ * again after the renderer changes (resize). */
+typedef struct PictureEntry {
+    char *url; /* owned; NULL marks a free entry */
+    uint64_t hash;
+    int w, h;
+    uint32_t *argb;   /* owned */
+    SDL_Texture *tex; /* NULL until uploaded */
+} PictureEntry;
 
 typedef struct TextEntry {
     char *text; /* owned; NULL marks a free entry */
@@ -70,6 +83,8 @@ struct Display {
     bool kiosk;           /* display_set_kiosk() */
     SDL_Keycode quit_key; /* kiosk: SDLK_UNKNOWN for none */
     unsigned quit_mods;   /* KEYMOD_* */
+    PictureEntry pics[PICTURES_MAX];
+    int64_t pics_pruned_ns;
 };
 
 static int prepare_targets(Display *d, char *err, size_t errlen);
@@ -229,6 +244,121 @@ entry_free(Display *d, TextEntry *e)
 }
 
 static void
+pic_free(PictureEntry *p)
+{
+    if (p->tex)
+        SDL_DestroyTexture(p->tex);
+    free(p->url);
+    free(p->argb);
+    memset(p, 0, sizeof(*p));
+}
+
+/* Textures go with the renderer they were made on; pixels stay. */
+static void
+pic_drop_textures(Display *d)
+{
+    for (size_t i = 0; i < PICTURES_MAX; i++) {
+        if (d->pics[i].tex)
+            SDL_DestroyTexture(d->pics[i].tex);
+        d->pics[i].tex = NULL;
+    }
+}
+
+static uint64_t
+url_hash(const char *url)
+{
+    return util_hash64(url, strlen(url), 0x9e3779b97f4a7c15u);
+}
+
+static PictureEntry *
+pic_find(Display *d, const char *url)
+{
+    uint64_t h = url_hash(url);
+    for (size_t i = 0; i < PICTURES_MAX; i++) {
+        PictureEntry *p = &d->pics[i];
+        if (p->url && p->hash == h && !strcmp(p->url, url))
+            return p;
+    }
+    return NULL;
+}
+
+static bool
+pic_upload(Display *d, PictureEntry *p)
+{
+    if (p->tex)
+        return true;
+    p->tex = SDL_CreateTexture(d->renderer, SDL_PIXELFORMAT_ARGB8888,
+                               SDL_TEXTUREACCESS_STATIC, p->w, p->h);
+    if (!p->tex)
+        return false;
+    SDL_UpdateTexture(p->tex, NULL, p->argb, p->w * 4);
+    SDL_SetTextureBlendMode(p->tex, SDL_BLENDMODE_BLEND);
+    SDL_SetTextureScaleMode(p->tex, SDL_ScaleModeLinear);
+    d->stats.textures_created++;
+    d->stats.bytes_uploaded += (uint64_t)p->w * (uint64_t)p->h * 4;
+    return true;
+}
+
+/* Drops pictures no card of the scene refers to any more. */
+static void
+pic_prune(Display *d, Scene *sc)
+{
+    for (size_t i = 0; i < PICTURES_MAX; i++) {
+        PictureEntry *p = &d->pics[i];
+        if (p->url && !scene_uses_picture(sc, p->url)) {
+            scene_forget_picture(sc, p->url);
+            pic_free(p);
+        }
+    }
+}
+
+void
+display_take_pictures(Display *d, PictureList *list, Scene *sc)
+{
+    int64_t now = clock_mono_ns();
+    if (now - d->pics_pruned_ns >= 1000000000 || (list && list->count)) {
+        d->pics_pruned_ns = now;
+        pic_prune(d, sc);
+    }
+    for (size_t i = 0; list && i < list->count; i++) {
+        Picture *in = &list->items[i];
+        PictureEntry *p = pic_find(d, in->url);
+        if (!p) {
+            for (size_t j = 0; j < PICTURES_MAX && !p; j++)
+                p = d->pics[j].url ? NULL : &d->pics[j];
+        }
+        if (!p) {
+            log_debug("picture %s: %d pictures held already", in->url,
+                      PICTURES_MAX);
+            continue;
+        }
+        pic_free(p);
+        p->url = in->url;
+        p->hash = url_hash(in->url);
+        p->w = in->w;
+        p->h = in->h;
+        p->argb = in->argb;
+        in->url = NULL;
+        in->argb = NULL;
+        scene_set_picture(sc, p->url, p->w, p->h);
+    }
+    picture_list_free(list);
+}
+
+/* One picture a frame becomes a texture ahead of its card. */
+static void
+pic_upload_ahead(Display *d)
+{
+    for (size_t i = 0; i < PICTURES_MAX; i++) {
+        PictureEntry *p = &d->pics[i];
+        if (p->url && !p->tex) {
+            pic_upload(d, p);
+            return;
+        }
+    }
+}
+
+static void
 cache_clear(Display *d)
 {
     for (size_t i = 0; i < TEXT_CACHE_MAX_ENTRIES; i++) {
@@ -244,6 +374,8 @@ display_close(Display *d)
     if (!d)
         return;
     cache_clear(d);
+    for (size_t i = 0; i < PICTURES_MAX; i++)
+        pic_free(&d->pics[i]);
     text_close(d->text);
     if (d->rotated)
         SDL_DestroyTexture(d->rotated);
@@ -271,6 +403,7 @@ display_set_layout(Display *d, const Layout *lay, TextMeasurer *m, char *err,
                    size_t errlen)
 {
     cache_clear(d);
+    pic_drop_textures(d);
     if (prepare_targets(d, err, errlen) < 0)
         return -1;
     if (!d->text) {
@@ -576,6 +709,19 @@ draw_op(Display *d, const DrawList *dl, const DrawOp *op, const Rect *area)
         SDL_RenderFillRect(d->renderer, &sr);
         return;
     }
+    if (op->kind == DRAW_IMAGE) {
+        PictureEntry *p = pic_find(d, draw_op_text(dl, op));
+        Rect r = op->clip.w ? rect_intersection(op->rect, op->clip) : op->rect;
+        if (!p || (area && !rect_intersects(r, *area)) || r.w <= 0 ||
+            !pic_upload(d, p))
+            return;
+        set_clip(d, op, area);
+        SDL_SetTextureAlphaMod(p->tex, op->color.a);
+        SDL_Rect dst = {op->rect.x, op->rect.y, op->rect.w, op->rect.h};
+        SDL_RenderCopy(d->renderer, p->tex, NULL, &dst);
+        SDL_RenderSetClipRect(d->renderer, NULL);
+        return;
+    }
     TextEntry *e = cache_get(d, op->font, op->color, draw_op_text(dl, op));
     if (!e)
         return;
@@ -646,6 +792,7 @@ display_draw(Display *d, const DrawList *dl)
     cache_sweep(d);
     draw_frame(d, dl);
     prepare_ahead(d, dl);
+    pic_upload_ahead(d);
 }
 
 static void

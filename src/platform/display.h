@@ -14,6 +14,7 @@
 
 #include "draw.h"
 #include "keycombo.h"
+#include "picture.h"
 #include "scene.h"
 
 typedef enum DisplayMode {
@@ -68,6 +69,12 @@ int display_set_layout(Display *d, const Layout *lay, TextMeasurer *m,
 void display_output_size(Display *d, int *w, int *h);
 void display_draw(Display *d, const DrawList *dl);
 void display_present(Display *d);
+/* Takes the story pictures of list (may be NULL; the list is freed), at
+ * most PICTURES_MAX held, and tells the scene about each one it keeps.
+ * Pictures no card of the scene uses are dropped (and forgotten by the
+ * scene) at most once a second. Textures are made one a frame ahead of
+ * use, or when first drawn. Call once a frame. */
+void display_take_pictures(Display *d, PictureList *list, Scene *sc);
 /* Writes the last drawn frame as PNG. */
 int display_save_png(Display *d, const char *path, char *err, size_t errlen);
 AppEvent display_poll(Display *d);

@@ -19,6 +19,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <SDL_image.h>
+
 #include "backoff.h"
 #include "cache.h"
 #include "clock.h"
@@ -27,6 +29,7 @@
 #include "fetch.h"
 #include "freshness.h"
 #include "http.h"
+#include "images.h"
 #include "log.h"
 #include "merge.h"
 #include "payload.h"
@@ -61,6 +64,8 @@ struct Fetcher {
     size_t feed_count;
     char protocols[16];
     HttpEngine *engine;
+    Images *images;         /* story pictures; NULL when off */
+    int64_t images_next_ms; /* next retry of a failed picture */
     Inbox *inbox;
     Rng rng;
     atomic_bool stop;
@@ -151,6 +156,12 @@ fetcher_new(const Config *cfg, Inbox *inbox)
         fs->status.interval_s =
             fs->conf.interval_s ? fs->conf.interval_s : cfg->fetch_interval_s;
     }
+    /* The decoders load on first use; loading them here keeps
+     * IMG_Init off the fetch thread. */
+    IMG_Init(IMG_INIT_JPG | IMG_INIT_PNG | IMG_INIT_WEBP);
+    f->images =
+        images_new(f->engine, &opts, inbox, f->cfg.feeds, f->feed_count);
+    f->images_next_ms = INT64_MAX;
     f->next_status_s = INT64_MAX;
     buf_init(&f->status_text);
     return f;
@@ -166,6 +177,7 @@ fetcher_free(Fetcher *f)
         http_transfer_free(f->feeds[i].http);
         story_list_free(f->feeds[i].last_good);
     }
+    images_free(f->images);
     http_engine_free(f->engine);
     buf_deinit(&f->status_text);
     free(f);
@@ -302,6 +314,8 @@ post(Fetcher *f, int64_t wall_s, bool lists_changed)
             f->posted_once = true;
             f->posted_sig = sig;
             f->stories_shown = (int)merged->count;
+            if (f->images)
+                images_update(f->images, merged);
         }
     }
     FetchStatus *st = &f->last_status;
@@ -559,6 +573,11 @@ drain(Fetcher *f, int64_t wall_s, bool *any)
     HttpResult res;
     HttpTransfer *t;
     while ((t = http_engine_next_done(f->engine, &res))) {
+        if (f->images && images_owns(f->images, t)) {
+            images_complete(f->images, t, &res, clock_mono_ms());
+            http_result_deinit(&res);
+            continue;
+        }
         FeedState *fs = http_transfer_user(t);
         changed = complete(f, fs, &res, clock_mono_ms(),
                            wall_s ? wall_s : clock_wall_s()) ||
@@ -586,6 +605,17 @@ fetcher_run_once(Fetcher *f, int64_t wall_s)
         http_engine_wait(f->engine, 1000);
     }
     post(f, wall_s, changed);
+    /* The pictures of this round too, so a screenshot shows them; all of
+     * them within one fetch.timeout_s, however many stall. */
+    int64_t images_end =
+        clock_mono_ms() + (int64_t)f->cfg.fetch_timeout_s * 1000;
+    while (f->images && !atomic_load(&f->stop)) {
+        images_pump(f->images, clock_mono_ms());
+        if (!images_busy(f->images) || clock_mono_ms() >= images_end)
+            break;
+        http_engine_wait(f->engine, 1000);
+        drain(f, wall_s, &any);
+    }
     int total = 0;
     for (size_t i = 0; i < f->feed_count; i++)
         total += f->feeds[i].last_good ? (int)f->feeds[i].last_good->count : 0;
@@ -630,6 +660,8 @@ thread_main(void *arg)
                 (refresh || fs->due_ms <= now))
                 start_feed(fs);
         }
+        if (f->images)
+            f->images_next_ms = images_pump(f->images, now);
         http_engine_perform(f->engine);
         bool any = false;
         bool changed = drain(f, 0, &any);
@@ -649,6 +681,9 @@ thread_main(void *arg)
         }
         if (f->next_status_s != INT64_MAX)
             next = MIN(next, now + MAX(f->next_status_s - wall, 0) * 1000);
+        if (f->images) /* a finished picture frees a slot for the next */
+            next = MIN(next,
+                       images_busy(f->images) ? now + 1000 : f->images_next_ms);
         if (f->cfg.status_file[0])
             next = MIN(next, f->status_check_ms);
         if (f->freeze_at_ms)
@@ -685,6 +720,15 @@ fetcher_start(Fetcher *f)
         return -1;
     }
     return 0;
+}
+
+void
+fetcher_set_pictures(Fetcher *f, bool on)
+{
+    if (!on) {
+        images_free(f->images);
+        f->images = NULL;
+    }
 }
 
 void

@@ -15,6 +15,7 @@
 #ifndef FETCH_H
 #define FETCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -33,9 +34,15 @@ void fetcher_free(Fetcher *f); /* stops the thread first if running */
 void fetcher_load_cache(Fetcher *f);
 
 /* One synchronous round on the calling thread (for --dump-feed and
- * --screenshot): every feed once, then a post. Returns the story count.
+ * --screenshot): every feed once, then a post, then the story pictures
+ * of that list (at most fetch.timeout_s for all of them, posted to the
+ * inbox as they arrive). Returns the story count.
  * Neither reads nor writes the cache or the status file. */
 int fetcher_run_once(Fetcher *f, int64_t wall_s);
+
+/* Story pictures (images.h) are fetched unless turned off here, before
+ * the first round (--dump-feed has no use for them). */
+void fetcher_set_pictures(Fetcher *f, bool on);
 
 int fetcher_start(Fetcher *f);    /* -1 if the thread cannot start */
 void fetcher_refresh(Fetcher *f); /* fetch every feed now */
