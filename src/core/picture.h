@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 /* Largest picture kept, px: enough for the card's image box at 1080p. */
-#define PICTURE_MAX_W 960
-#define PICTURE_MAX_H 540
+#define PICTURE_MAX_W 640
+#define PICTURE_MAX_H 360
 
 typedef struct Picture {
     char *url;      /* the story's image URL, owned */

@@ -30,7 +30,7 @@
 /* Longer than a full rotation of cards and crawl (100 stories at 8 s). */
 #define TEXT_IDLE_NS (INT64_C(20) * 60 * 1000000000)
 /* Story pictures held at once: at PICTURE_MAX_W x PICTURE_MAX_H that is
- * at most 48 MB of pixels plus their textures. */
+ * at most 22 MB of pixels plus their textures. */
 #define PICTURES_MAX 24
 
 /* A story picture. The pixels stay in memory so the texture can be made
