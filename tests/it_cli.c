@@ -26,39 +26,15 @@
 
 static const char *const ENV_HEADLESS[] = {"TZ=UTC", NULL};
 
-/* Runs the binary with the arguments given, up to a NULL. */
-static RunResult
-run(const char *first, ...)
-{
-    const char *argv[24] = {it_bin()};
-    size_t n = 1;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *a = first; a && n < ARRAY_LEN(argv) - 1;
-         a = va_arg(ap, const char *))
-        argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    return it_run(argv, ENV_HEADLESS, 60);
-}
-
-static char *
-fixture_url(const char *name)
-{
-    char cwd[4096];
-    assert_non_null(getcwd(cwd, sizeof(cwd)));
-    return xasprintf("file://%s/tests/fixtures/%s", cwd, name);
-}
-
 static void
 test_version_and_help(void **state)
 {
     (void)state;
-    RunResult r = run("--version", NULL);
+    RunResult r = it_run_newswire("--version", NULL);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "newswire 0."));
     it_result_free(&r);
-    r = run("--help", NULL);
+    r = it_run_newswire("--help", NULL);
     assert_int_equal(r.status, 0);
     const char *opts[] = {"--config",    "--feed",         "--set",
                           "--window",    "--fullscreen",   "--headless",
@@ -83,7 +59,8 @@ test_usage_errors_exit_2(void **state)
         {"--set", "crawl.nope=1"}, {"--feed", "ftp://example.com/x"},
         {"extra-argument", NULL}};
     for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
-        RunResult r = run(bad[i][0], bad[i][1], "--check-config", NULL);
+        RunResult r =
+            it_run_newswire(bad[i][0], bad[i][1], "--check-config", NULL);
         if (r.status != 2)
             fail_msg("%s %s: exit %d, want 2", bad[i][0],
                      bad[i][1] ? bad[i][1] : "", r.status);
@@ -96,7 +73,8 @@ static void
 test_check_config(void **state)
 {
     (void)state;
-    RunResult r = run("--check-config", "-c", "config/newswire.conf", NULL);
+    RunResult r =
+        it_run_newswire("--check-config", "-c", "config/newswire.conf", NULL);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "ok"));
     it_result_free(&r);
@@ -104,7 +82,7 @@ test_check_config(void **state)
     char *bad = it_path("bad.conf");
     assert_true(it_write_file(bad, "[crawl]\nspeed_px_s = 90\n# note\n"
                                    "speed = 3\n"));
-    r = run("--check-config", "-c", bad, NULL);
+    r = it_run_newswire("--check-config", "-c", bad, NULL);
     assert_int_equal(r.status, 2);
     char *want = xasprintf("%s:4: unknown key 'speed' in [crawl]", bad);
     if (!strstr(r.err, want))
@@ -113,7 +91,7 @@ test_check_config(void **state)
     it_result_free(&r);
 
     assert_true(it_write_file(bad, "[display]\nwidth = 1280\n[crawl\n"));
-    r = run("--check-config", "-c", bad, NULL);
+    r = it_run_newswire("--check-config", "-c", bad, NULL);
     assert_int_equal(r.status, 2);
     want = xasprintf("%s:3: syntax error", bad);
     assert_non_null(strstr(r.err, want));
@@ -121,12 +99,13 @@ test_check_config(void **state)
     it_result_free(&r);
 
     assert_true(it_write_file(bad, "[cards]\ndwell_ms = 5\n"));
-    r = run("--check-config", "-c", bad, NULL);
+    r = it_run_newswire("--check-config", "-c", bad, NULL);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, ":2: cards.dwell_ms: 5 is out of range"));
     it_result_free(&r);
 
-    r = run("--check-config", "-c", "/nonexistent/newswire.conf", NULL);
+    r = it_run_newswire("--check-config", "-c", "/nonexistent/newswire.conf",
+                        NULL);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "cannot open"));
     it_result_free(&r);
@@ -165,15 +144,16 @@ static void
 test_dump_feed_file(void **state)
 {
     (void)state;
-    char *url = fixture_url("jsonfeed-ok.json");
-    RunResult r = run("--dump-feed", "-c", "/dev/null", "--feed", url, NULL);
+    char *url = it_fixture_url("jsonfeed-ok.json");
+    RunResult r =
+        it_run_newswire("--dump-feed", "-c", "/dev/null", "--feed", url, NULL);
     assert_int_equal(r.status, 0);
     assert_int_equal(count_stories(r.out, NULL), 4);
     it_result_free(&r);
     free(url);
 
     /* No feed configured: the bundled demo feed. */
-    r = run("--dump-feed", "-c", "/dev/null", NULL);
+    r = it_run_newswire("--dump-feed", "-c", "/dev/null", NULL);
     assert_int_equal(r.status, 0);
     assert_int_equal(
         count_stories(
@@ -181,8 +161,8 @@ test_dump_feed_file(void **state)
         8);
     it_result_free(&r);
 
-    url = fixture_url("broken-truncated.json");
-    r = run("--dump-feed", "-c", "/dev/null", "--feed", url, NULL);
+    url = it_fixture_url("broken-truncated.json");
+    r = it_run_newswire("--dump-feed", "-c", "/dev/null", "--feed", url, NULL);
     assert_int_equal(r.status, 1);
     assert_string_equal(r.out, "");
     assert_non_null(strstr(r.err, "not valid JSON"));
@@ -203,8 +183,8 @@ test_dump_feed_http(void **state)
     char *ok = xasprintf("http://127.0.0.1:%d/files/newsapi-ok.json", port);
     char *jf = xasprintf("http://127.0.0.1:%d/files/jsonfeed-ok.json", port);
     char *bad = xasprintf("http://127.0.0.1:%d/status/503", port);
-    RunResult r = run("--dump-feed", "-c", "/dev/null", "--feed", ok, "--feed",
-                      jf, "--feed", bad, NULL);
+    RunResult r = it_run_newswire("--dump-feed", "-c", "/dev/null", "--feed",
+                                  ok, "--feed", jf, "--feed", bad, NULL);
     /* Two good feeds merge; the failing one is reported, not fatal. */
     assert_int_equal(r.status, 0);
     int n = count_stories(r.out, NULL);
@@ -215,7 +195,7 @@ test_dump_feed_http(void **state)
     it_result_free(&r);
 
     char *gone = xasprintf("http://127.0.0.1:%d/files/missing.json", port);
-    r = run("--dump-feed", "-c", "/dev/null", "--feed", gone, NULL);
+    r = it_run_newswire("--dump-feed", "-c", "/dev/null", "--feed", gone, NULL);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "HTTP 404"));
     it_result_free(&r);
@@ -231,8 +211,8 @@ static char *
 shot(const char *name, const char *at, const char *extra1, const char *extra2)
 {
     char *png = it_path(name);
-    RunResult r = run("-c", "/dev/null", "--headless", "--screenshot", png,
-                      "--at", at, CLOCK, NULL);
+    RunResult r = it_run_newswire("-c", "/dev/null", "--headless",
+                                  "--screenshot", png, "--at", at, CLOCK, NULL);
     (void)extra1;
     (void)extra2;
     if (r.status != 0)
@@ -316,10 +296,10 @@ shot_with(const char *name, const char *clock, const char *at, const char *set1,
 {
     char *png = it_path(name);
     char *clock_arg = xasprintf("--clock=%s", clock);
-    char *feed = fixture_url("golden-long.json");
-    RunResult r =
-        run("-c", "/dev/null", "--headless", "--screenshot", png, "--at", at,
-            clock_arg, "-f", feed, "--set", set1, "--set", set2, NULL);
+    char *feed = it_fixture_url("golden-long.json");
+    RunResult r = it_run_newswire(
+        "-c", "/dev/null", "--headless", "--screenshot", png, "--at", at,
+        clock_arg, "-f", feed, "--set", set1, "--set", set2, NULL);
     if (r.status != 0)
         fail_msg("screenshot exit %d: %s", r.status, r.err);
     it_result_free(&r);
@@ -400,9 +380,9 @@ test_missing_font_exits_1(void **state)
 {
     (void)state;
     char *png = it_path("nofont.png");
-    RunResult r = run("-c", "/dev/null", "--headless", "--set",
-                      "display.font_bold=/nonexistent/Bold.ttf", "--screenshot",
-                      png, NULL);
+    RunResult r = it_run_newswire("-c", "/dev/null", "--headless", "--set",
+                                  "display.font_bold=/nonexistent/Bold.ttf",
+                                  "--screenshot", png, NULL);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "/nonexistent/Bold.ttf"));
     assert_int_equal(access(png, F_OK), -1);
@@ -428,8 +408,8 @@ static void
 test_headless_run_stats(void **state)
 {
     (void)state;
-    RunResult r = run("-c", "/dev/null", "--headless", "--exit-after", "1.5",
-                      "--stats", NULL);
+    RunResult r = it_run_newswire("-c", "/dev/null", "--headless",
+                                  "--exit-after", "1.5", "--stats", NULL);
     assert_int_equal(r.status, 0);
     unsigned long frames = 0, dropped = 0;
     double p50, p99, cpu, rss;

@@ -24,31 +24,6 @@
 /* A day on which every fixture's stories are current. */
 #define CLOCK "--clock=2025-03-04T21:00:00Z"
 
-static const char *const ENV[] = {"TZ=UTC", NULL};
-
-static RunResult
-run(const char *first, ...)
-{
-    const char *argv[32] = {it_bin()};
-    size_t n = 1;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *a = first; a && n < ARRAY_LEN(argv) - 1;
-         a = va_arg(ap, const char *))
-        argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    return it_run(argv, ENV, 60);
-}
-
-static char *
-fixture_url(const char *name)
-{
-    char cwd[4096];
-    assert_non_null(getcwd(cwd, sizeof(cwd)));
-    return xasprintf("file://%s/tests/fixtures/%s", cwd, name);
-}
-
 /* A story's string field, or NULL for null. */
 static const char *
 field(const cJSON *o, const char *key)
@@ -168,9 +143,9 @@ test_every_format(void **state)
          "Market Report"},
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-        char *url = fixture_url(cases[i].file);
-        RunResult r =
-            run("--dump-feed", "-c", "/dev/null", CLOCK, "--feed", url, NULL);
+        char *url = it_fixture_url(cases[i].file);
+        RunResult r = it_run_newswire("--dump-feed", "-c", "/dev/null", CLOCK,
+                                      "--feed", url, NULL);
         if (r.status != 0)
             fail_msg("%s: exit %d: %s", cases[i].file, r.status, r.err);
         cJSON *all = stories(r.out);
@@ -190,9 +165,9 @@ static void
 test_breaking_and_expiry(void **state)
 {
     (void)state;
-    char *url = fixture_url("jsonfeed-breaking.json");
-    RunResult r =
-        run("--dump-feed", "-c", "/dev/null", CLOCK, "--feed", url, NULL);
+    char *url = it_fixture_url("jsonfeed-breaking.json");
+    RunResult r = it_run_newswire("--dump-feed", "-c", "/dev/null", CLOCK,
+                                  "--feed", url, NULL);
     assert_int_equal(r.status, 0);
     cJSON *all = stories(r.out);
     const cJSON *s = find_title(all, "Weather warning: high winds expected "
@@ -202,8 +177,8 @@ test_breaking_and_expiry(void **state)
     cJSON_Delete(all);
     it_result_free(&r);
     /* After its expiry time the warning is gone. */
-    r = run("--dump-feed", "-c", "/dev/null", "--clock=2025-03-04T23:30:00Z",
-            "--feed", url, NULL);
+    r = it_run_newswire("--dump-feed", "-c", "/dev/null",
+                        "--clock=2025-03-04T23:30:00Z", "--feed", url, NULL);
     assert_int_equal(r.status, 0);
     assert_null(strstr(r.out, "Weather warning"));
     assert_non_null(strstr(r.out, "Library extension"));
@@ -215,7 +190,7 @@ static void
 test_mapping_from_config(void **state)
 {
     (void)state;
-    char *url = fixture_url("map-city.json");
+    char *url = it_fixture_url("map-city.json");
     char *conf = it_path("map.conf");
     char *text = xasprintf("[feed.city]\n"
                            "url = %s\n"
@@ -232,10 +207,10 @@ test_mapping_from_config(void **state)
                            "expires = /expires\n",
                            url);
     assert_true(it_write_file(conf, text));
-    RunResult r = run("--check-config", "-c", conf, NULL);
+    RunResult r = it_run_newswire("--check-config", "-c", conf, NULL);
     assert_int_equal(r.status, 0);
     it_result_free(&r);
-    r = run("--dump-feed", "-c", conf, CLOCK, NULL);
+    r = it_run_newswire("--dump-feed", "-c", conf, CLOCK, NULL);
     if (r.status != 0)
         fail_msg("exit %d: %s", r.status, r.err);
     cJSON *all = stories(r.out);
@@ -257,7 +232,7 @@ test_mapping_from_config(void **state)
     /* A broken pointer is a configuration error with file and line. */
     assert_true(it_write_file(conf, "[feed.city]\nurl = https://x/\n"
                                     "format = map\ntitle = headline\n"));
-    r = run("--check-config", "-c", conf, NULL);
+    r = it_run_newswire("--check-config", "-c", conf, NULL);
     assert_int_equal(r.status, 2);
     char *want = xasprintf("%s:4: feed.city.title: 'headline' is not a JSON "
                            "Pointer",
@@ -275,7 +250,7 @@ static void
 test_feeds_merge_with_credit_and_filters(void **state)
 {
     (void)state;
-    char *ledger = fixture_url("newsapi-quirks.json");
+    char *ledger = it_fixture_url("newsapi-quirks.json");
     /* The same ferry story from another outlet, with tracking added. */
     char *other = it_path("other.json");
     assert_true(it_write_file(
@@ -292,7 +267,7 @@ test_feeds_merge_with_credit_and_filters(void **state)
     char *text = xasprintf("[feed.ledger]\nurl = %s\n[feed.radio]\nurl = %s\n",
                            ledger, other_url);
     assert_true(it_write_file(conf, text));
-    RunResult r = run("--dump-feed", "-c", conf, CLOCK, NULL);
+    RunResult r = it_run_newswire("--dump-feed", "-c", conf, CLOCK, NULL);
     assert_int_equal(r.status, 0);
     cJSON *all = stories(r.out);
     assert_int_equal(cJSON_GetArraySize(all), 5); /* 4 + 2, one shared */
@@ -309,9 +284,9 @@ test_feeds_merge_with_credit_and_filters(void **state)
     it_result_free(&r);
 
     /* Round-robin: ledger's newest, radio's newest, ledger's second... */
-    r = run("--dump-feed", "-c", conf, CLOCK, "--set",
-            "filter.order=round_robin", "--set", "filter.block=ferry, arsenal",
-            NULL);
+    r = it_run_newswire("--dump-feed", "-c", conf, CLOCK, "--set",
+                        "filter.order=round_robin", "--set",
+                        "filter.block=ferry, arsenal", NULL);
     assert_int_equal(r.status, 0);
     all = stories(r.out);
     assert_int_equal(cJSON_GetArraySize(all), 3);
@@ -324,8 +299,9 @@ test_feeds_merge_with_credit_and_filters(void **state)
     it_result_free(&r);
 
     /* Allow keywords, a per-feed age limit and the story cap. */
-    r = run("--dump-feed", "-c", conf, CLOCK, "--set", "filter.allow=island*",
-            "--set", "feed.radio.max_age_h=6", NULL);
+    r = it_run_newswire("--dump-feed", "-c", conf, CLOCK, "--set",
+                        "filter.allow=island*", "--set",
+                        "feed.radio.max_age_h=6", NULL);
     assert_int_equal(r.status, 0);
     all = stories(r.out);
     assert_int_equal(cJSON_GetArraySize(all), 1);
@@ -333,8 +309,8 @@ test_feeds_merge_with_credit_and_filters(void **state)
                         "Harbor City Ledger \xC2\xB7 Island Radio");
     cJSON_Delete(all);
     it_result_free(&r);
-    r = run("--dump-feed", "-c", conf, CLOCK, "--set", "filter.max_stories=2",
-            NULL);
+    r = it_run_newswire("--dump-feed", "-c", conf, CLOCK, "--set",
+                        "filter.max_stories=2", NULL);
     all = stories(r.out);
     assert_int_equal(cJSON_GetArraySize(all), 2);
     cJSON_Delete(all);
@@ -358,8 +334,8 @@ test_http_error_body(void **state)
     assert_true(pid > 0);
     char *denied = xasprintf("http://127.0.0.1:%d/status/401", port);
     char *ok = xasprintf("http://127.0.0.1:%d/files/rss2-ok.xml", port);
-    RunResult r = run("--dump-feed", "-c", "/dev/null", CLOCK, "--feed", ok,
-                      "--feed", denied, NULL);
+    RunResult r = it_run_newswire("--dump-feed", "-c", "/dev/null", CLOCK,
+                                  "--feed", ok, "--feed", denied, NULL);
     /* The good feed still shows; the other says why, by name. */
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "Bridge inspection"));
@@ -392,9 +368,9 @@ test_api_error_document(void **state)
          "feed1: the server sent a web page instead of the feed"},
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-        char *url = fixture_url(cases[i].file);
-        RunResult r =
-            run("--dump-feed", "-c", "/dev/null", "--feed", url, NULL);
+        char *url = it_fixture_url(cases[i].file);
+        RunResult r = it_run_newswire("--dump-feed", "-c", "/dev/null",
+                                      "--feed", url, NULL);
         assert_int_equal(r.status, 1);
         assert_string_equal(r.out, "");
         if (!strstr(r.err, cases[i].want))

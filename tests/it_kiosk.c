@@ -431,14 +431,6 @@ notify_find(const Notify *n, const char *needle, size_t from)
     return -1;
 }
 
-static char *
-fixture_url(const char *name)
-{
-    char cwd[4096];
-    assert_non_null(getcwd(cwd, sizeof(cwd)));
-    return xasprintf("file://%s/tests/fixtures/%s", cwd, name);
-}
-
 /* ---- tests ---- */
 
 static void
@@ -717,7 +709,7 @@ test_control_bad_requests(void **state)
 {
     (void)state;
     char *sock = it_path("ctl2.sock");
-    char *feed = fixture_url("newsapi-ok.json");
+    char *feed = it_fixture_url("newsapi-ok.json");
     char *conf = write_config("ctl2.conf", "wire", feed + 7, sock, NULL);
     const char *args[] = {"--headless", "-c", conf, NULL};
     Proc p = start(args, NULL);
@@ -798,7 +790,7 @@ test_sighup_good_and_broken_config(void **state)
 {
     (void)state;
     char *sock = it_path("hup.sock");
-    char *feed = fixture_url("newsapi-ok.json");
+    char *feed = it_fixture_url("newsapi-ok.json");
     char *conf = write_config("hup.conf", "alpha", feed + 7, sock, NULL);
     const char *args[] = {"--headless", "-c", conf, NULL};
     Proc p = start(args, NULL);
@@ -901,7 +893,7 @@ test_schedule_off_sleeps(void **state)
     char *env_sock = xasprintf("NOTIFY_SOCKET=%s", n->path);
     const char *env[] = {env_sock, NULL};
     char *sock = it_path("off.sock");
-    char *feed = fixture_url("newsapi-ok.json");
+    char *feed = it_fixture_url("newsapi-ok.json");
     char *conf = write_config("off.conf", "wire", feed + 7, sock,
                               "[schedule]\nmon = off\ntue = off\nwed = off\n"
                               "thu = off\nfri = off\nsat = off\nsun = off\n");

@@ -1,6 +1,7 @@
 /* ittools: see ittools.h. */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -141,6 +142,31 @@ it_run(const char *const *argv, const char *const *env, int timeout_s)
     r.out = buf_steal(&out);
     r.err = buf_steal(&err);
     return r;
+}
+
+RunResult
+it_run_newswire(const char *first, ...)
+{
+    static const char *const env[] = {"TZ=UTC", NULL};
+    const char *argv[32] = {it_bin()};
+    size_t n = 1;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && n < ARRAY_LEN(argv) - 1;
+         a = va_arg(ap, const char *))
+        argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    return it_run(argv, env, 60);
+}
+
+char *
+it_fixture_url(const char *name)
+{
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof(cwd)))
+        abort();
+    return xasprintf("file://%s/tests/fixtures/%s", cwd, name);
 }
 
 void

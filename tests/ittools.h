@@ -21,6 +21,11 @@ typedef struct RunResult {
 RunResult it_run(const char *const *argv, const char *const *env,
                  int timeout_s);
 void it_result_free(RunResult *r);
+/* Runs the newswire binary with TZ=UTC and the arguments given, up to a
+ * NULL; waits at most 60 s. */
+RunResult it_run_newswire(const char *first, ...);
+/* file:// URL of tests/fixtures/NAME; caller frees. */
+char *it_fixture_url(const char *name);
 const char *it_bin(void);
 
 typedef struct Image {
