@@ -19,12 +19,10 @@ static const Color GREY = {40, 40, 40, 255};
 
 /* Every string is 10 px per byte wide and 20 px high; "?" is unknown. */
 static bool
-fake_size(void *ud, FontRole font, Color color, const char *text, int *w,
-          int *h)
+fake_size(void *ud, const DrawOp *op, const char *text, int *w, int *h)
 {
     (void)ud;
-    (void)font;
-    (void)color;
+    (void)op;
     if (!strcmp(text, "?"))
         return false;
     *w = (int)strlen(text) * 10;

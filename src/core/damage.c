@@ -64,6 +64,7 @@ op_equal(const DrawList *a, const DrawOp *x, const DrawList *b, const DrawOp *y)
     if (x->kind == DRAW_IMAGE)
         return !strcmp(draw_op_text(a, x), draw_op_text(b, y));
     return x->font == y->font && x->right == y->right &&
+           !memcmp(&x->bg, &y->bg, sizeof(Color)) &&
            !strcmp(draw_op_text(a, x), draw_op_text(b, y));
 }
 
@@ -78,7 +79,7 @@ op_bounds(const DrawList *dl, const DrawOp *op, TextSizeFn size, void *ud,
         return true;
     }
     if (op->kind == DRAW_TEXT &&
-        !size(ud, op->font, op->color, draw_op_text(dl, op), &r.w, &r.h))
+        !size(ud, op, draw_op_text(dl, op), &r.w, &r.h))
         return false;
     if (op->right)
         r.x -= r.w;

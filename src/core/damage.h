@@ -17,8 +17,8 @@
 
 /* Size in px of a text op as drawn; false when unknown (forces a full
  * redraw). */
-typedef bool (*TextSizeFn)(void *ud, FontRole font, Color color,
-                           const char *text, int *w, int *h);
+typedef bool (*TextSizeFn)(void *ud, const DrawOp *op, const char *text, int *w,
+                           int *h);
 
 /* Copies of the last frame's ops, owned. */
 typedef struct DamageTracker {

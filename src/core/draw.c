@@ -88,6 +88,16 @@ draw_prepare(DrawList *dl, FontRole font, Color c, const char *text)
 }
 
 void
+draw_text_on(DrawList *dl, FontRole font, int x, int y, Color c, Color bg,
+             const char *text, const Rect *clip)
+{
+    size_t before = dl->count;
+    draw_text(dl, font, x, y, c, text, clip);
+    if (dl->count > before && bg.a == 255 && c.a == 255)
+        dl->ops[before].bg = bg;
+}
+
+void
 draw_text_right(DrawList *dl, FontRole font, int x, int y, Color c,
                 const char *text, const Rect *clip)
 {
@@ -151,6 +161,8 @@ draw_list_print(const DrawList *dl, FILE *out)
         if (op->clip.w)
             fprintf(out, " clip %d,%d %dx%d", op->clip.x, op->clip.y,
                     op->clip.w, op->clip.h);
+        if (op->bg.a)
+            fprintf(out, " on #%02x%02x%02x", op->bg.r, op->bg.g, op->bg.b);
         fprintf(out, " \"%s\"\n", draw_op_text(dl, op));
     }
 }

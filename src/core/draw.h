@@ -48,6 +48,8 @@ typedef struct DrawOp {
     Rect rect;   /* fill: the area; text: x,y top-left (w,h unused) */
     Rect clip;   /* drawn only inside this; w == 0 means no clip */
     Color color; /* text colour and opacity (a) */
+    Color bg;    /* text: opaque backdrop it may be flattened onto (a 255),
+                    or none (a 0) */
     FontRole font;
     bool right;      /* text: rect.x is the right edge, not the left */
     size_t text_off; /* into the arena; text only */
@@ -67,6 +69,11 @@ void draw_text(DrawList *dl, FontRole font, int x, int y, Color c,
                const char *text, const Rect *clip);
 /* Borrowed: valid until the list is next changed. */
 void draw_prepare(DrawList *dl, FontRole font, Color c, const char *text);
+/* Text over a known solid backdrop (the bar): the display may flatten it
+ * onto bg and copy it instead of blending it, which costs far less when
+ * the CPU draws. Always drawn fully opaque. */
+void draw_text_on(DrawList *dl, FontRole font, int x, int y, Color c, Color bg,
+                  const char *text, const Rect *clip);
 /* The same, with x the right edge of the text (right-to-left layouts). */
 void draw_text_right(DrawList *dl, FontRole font, int x, int y, Color c,
                      const char *text, const Rect *clip);

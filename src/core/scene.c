@@ -1213,13 +1213,13 @@ draw_item(Scene *sc, const Strip *s, const CrawlItem *it, int64_t x,
         x = left + right - x - it->width;
     }
     const BarColors *c = &sc->colors;
-    draw_text(out, FONT_CRAWL, (int)(x + title_at), ty,
-              it->breaking ? c->breaking : c->text, it->title, cr);
+    draw_text_on(out, FONT_CRAWL, (int)(x + title_at), ty,
+                 it->breaking ? c->breaking : c->text, c->bar, it->title, cr);
     if (it->source)
-        draw_text(out, FONT_CRAWL_BOLD, (int)(x + source_at), sy, c->source,
-                  it->source, cr);
-    draw_text(out, FONT_CRAWL, (int)(x + sep_at), ty, c->separator,
-              cfg->crawl_separator, cr);
+        draw_text_on(out, FONT_CRAWL_BOLD, (int)(x + source_at), sy, c->source,
+                     c->bar, it->source, cr);
+    draw_text_on(out, FONT_CRAWL, (int)(x + sep_at), ty, c->separator, c->bar,
+                 cfg->crawl_separator, cr);
 }
 
 /* Draws the strip from its first item at x, repeating, to the right edge. */

@@ -46,7 +46,8 @@ typedef struct PictureEntry {
 typedef struct TextEntry {
     char *text; /* owned; NULL marks a free entry */
     FontRole font;
-    uint32_t rgb; /* the text's colour, baked into the texture */
+    uint64_t look; /* colour and backdrop baked into the texture (look_of) */
+    bool opaque;   /* flattened onto its backdrop: copied, not blended */
     uint64_t hash;
     int w, h;
     SDL_Texture *tiles[TILES_MAX];
@@ -469,14 +470,13 @@ prepare_targets(Display *d, char *err, size_t errlen)
 /* ---- text cache ---- */
 
 static uint64_t
-key_hash(FontRole font, uint32_t rgb, const char *text)
+key_hash(FontRole font, uint64_t look, const char *text)
 {
-    return util_hash64(text, strlen(text),
-                       ((uint64_t)rgb << 8) + (uint64_t)font + 1);
+    return util_hash64(text, strlen(text), (look << 8) + (uint64_t)font + 1);
 }
 
 static TextEntry *
-cache_find(Display *d, FontRole font, uint32_t rgb, const char *text,
+cache_find(Display *d, FontRole font, uint64_t look, const char *text,
            uint64_t h)
 {
     for (size_t i = 0; i < TEXT_CACHE_SLOTS; i++) {
@@ -487,7 +487,7 @@ cache_find(Display *d, FontRole font, uint32_t rgb, const char *text,
         if (v < 0)
             continue;
         TextEntry *e = &d->entries[v - 1];
-        if (e->hash == h && e->font == font && e->rgb == rgb &&
+        if (e->hash == h && e->font == font && e->look == look &&
             !strcmp(e->text, text))
             return e;
     }
@@ -571,7 +571,8 @@ upload_tiles(Display *d, TextEntry *e, SDL_Surface *surf)
             SDL_FreeSurface(part);
         if (!t)
             return -1;
-        SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+        SDL_SetTextureBlendMode(t, e->opaque ? SDL_BLENDMODE_NONE
+                                             : SDL_BLENDMODE_BLEND);
         d->stats.textures_created++;
         d->stats.bytes_uploaded += (uint64_t)tw * surf->h * 4;
         e->tiles[e->tile_count] = t;
@@ -586,6 +587,34 @@ static uint32_t
 rgb_of(Color c)
 {
     return (uint32_t)c.r << 16 | (uint32_t)c.g << 8 | c.b;
+}
+
+/* What a text texture looks like besides its string: its colour, and the
+ * backdrop it is flattened onto, if any. */
+static uint64_t
+look_of(Color color, Color bg)
+{
+    uint64_t look = rgb_of(color);
+    if (bg.a == 255)
+        look |= (uint64_t)rgb_of(bg) << 24 | (uint64_t)1 << 48;
+    return look;
+}
+
+/* Text on a solid backdrop, composited once: the texture has no alpha
+ * and is copied, which the software renderer does several times faster
+ * than it blends. */
+static SDL_Surface *
+flatten(SDL_Surface *text, Color bg)
+{
+    SDL_Surface *flat = SDL_CreateRGBSurfaceWithFormat(0, text->w, text->h, 32,
+                                                       SDL_PIXELFORMAT_RGB888);
+    if (!flat)
+        return text;
+    SDL_FillRect(flat, NULL, SDL_MapRGB(flat->format, bg.r, bg.g, bg.b));
+    SDL_SetSurfaceBlendMode(text, SDL_BLENDMODE_BLEND);
+    SDL_BlitSurface(text, NULL, flat, NULL);
+    SDL_FreeSurface(text);
+    return flat;
 }
 
 /* Bakes the colour into white text: textures then need no colour
@@ -611,11 +640,11 @@ tint_surface(SDL_Surface *s, Color c)
 }
 
 static TextEntry *
-cache_get(Display *d, FontRole font, Color color, const char *text)
+cache_get(Display *d, FontRole font, Color color, Color bg, const char *text)
 {
-    uint32_t rgb = rgb_of(color);
-    uint64_t h = key_hash(font, rgb, text);
-    TextEntry *e = cache_find(d, font, rgb, text, h);
+    uint64_t look = look_of(color, bg);
+    uint64_t h = key_hash(font, look, text);
+    TextEntry *e = cache_find(d, font, look, text, h);
     if (e) {
         e->last_frame = d->frame_no;
         e->last_ns = d->frame_ns;
@@ -627,6 +656,9 @@ cache_get(Display *d, FontRole font, Color color, const char *text)
         return NULL;
     }
     tint_surface(surf, color);
+    bool opaque = bg.a == 255;
+    if (opaque)
+        surf = flatten(surf, bg);
     cache_make_room(d, (size_t)surf->w * (size_t)surf->h * 4);
     for (size_t i = 0; i < TEXT_CACHE_MAX_ENTRIES && !e; i++) {
         if (!d->entries[i].text)
@@ -638,7 +670,8 @@ cache_get(Display *d, FontRole font, Color color, const char *text)
     }
     e->text = xstrdup(text);
     e->font = font;
-    e->rgb = rgb;
+    e->look = look;
+    e->opaque = opaque;
     e->hash = h;
     e->w = surf->w;
     e->h = surf->h;
@@ -682,10 +715,10 @@ prepare_ahead(Display *d, const DrawList *dl)
         if (op->kind != DRAW_PREPARE)
             continue;
         const char *text = draw_op_text(dl, op);
-        uint32_t rgb = rgb_of(op->color);
-        if (cache_find(d, op->font, rgb, text, key_hash(op->font, rgb, text)))
+        uint64_t look = look_of(op->color, op->bg);
+        if (cache_find(d, op->font, look, text, key_hash(op->font, look, text)))
             continue;
-        cache_get(d, op->font, op->color, text);
+        cache_get(d, op->font, op->color, op->bg, text);
         return;
     }
 }
@@ -722,7 +755,8 @@ draw_op(Display *d, const DrawList *dl, const DrawOp *op, const Rect *area)
         SDL_RenderSetClipRect(d->renderer, NULL);
         return;
     }
-    TextEntry *e = cache_get(d, op->font, op->color, draw_op_text(dl, op));
+    TextEntry *e =
+        cache_get(d, op->font, op->color, op->bg, draw_op_text(dl, op));
     if (!e)
         return;
     int left = op->right ? op->rect.x - e->w : op->rect.x;
@@ -744,12 +778,12 @@ draw_op(Display *d, const DrawList *dl, const DrawOp *op, const Rect *area)
 }
 
 static bool
-text_size_cb(void *ud, FontRole font, Color color, const char *text, int *w,
-             int *h)
+text_size_cb(void *ud, const DrawOp *op, const char *text, int *w, int *h)
 {
     Display *d = ud;
-    uint32_t rgb = rgb_of(color);
-    TextEntry *e = cache_find(d, font, rgb, text, key_hash(font, rgb, text));
+    uint64_t look = look_of(op->color, op->bg);
+    TextEntry *e =
+        cache_find(d, op->font, look, text, key_hash(op->font, look, text));
     if (!e)
         return false;
     *w = e->w;
@@ -823,7 +857,7 @@ draw_frame(Display *d, const DrawList *dl)
     /* Text of this frame must be in the cache to know its size. */
     for (size_t i = 0; i < dl->count; i++) {
         if (dl->ops[i].kind == DRAW_TEXT)
-            cache_get(d, dl->ops[i].font, dl->ops[i].color,
+            cache_get(d, dl->ops[i].font, dl->ops[i].color, dl->ops[i].bg,
                       draw_op_text(dl, &dl->ops[i]));
     }
     d->damage_n =
