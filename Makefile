@@ -73,7 +73,7 @@ $(BIN): $(BUILD)/main.o $(PLATFORM_OBJ) $(CORE_OBJ)
 	$(CC) $(LDFLAGS_SAN) -o $@ $^ $(PLATFORM_LIBS) $(CORE_LIBS)
 
 # Unit tests: core objects and cmocka only.
-$(BUILD)/tests/test_%: tests/test_%.c $(CORE_OBJ)
+$(BUILD)/tests/test_%: tests/test_%.c tests/unittools.c $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CORE_CFLAGS) $(call pkgcflags,$(TEST_PKGS)) -Itests \
 	    $(LDFLAGS_SAN) -o $@ $(filter %.c %.o,$^) $(call pkglibs,$(TEST_PKGS)) $(CORE_LIBS)

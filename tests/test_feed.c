@@ -19,46 +19,19 @@
 
 #include "feed.h"
 #include "story.h"
+#include "unittools.h"
 #include "util.h"
 
-#define FIXTURES "tests/fixtures/"
 #define RSQUO "\xE2\x80\x99" /* U+2019 right single quotation mark */
 
 /* What feed_decode must overwrite with NULL when it fails. */
 static StoryList sentinel;
 
-typedef struct Doc {
-    char *data; /* exactly len bytes, no NUL after: overreads hit ASan */
-    size_t len;
-} Doc;
-
-static Doc
-load_fixture(const char *name)
-{
-    char *path = xasprintf(FIXTURES "%s", name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s (tests run from the repository root)", path);
-    Buf b;
-    buf_init(&b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    free(path);
-    Doc d = {xmalloc(b.len ? b.len : 1), b.len};
-    if (b.len)
-        memcpy(d.data, b.data, b.len);
-    buf_deinit(&b);
-    return d;
-}
-
 /* Decodes a fixture and expects success. */
 static StoryList *
 decode_ok(const char *name, const FeedDecodeOpts *opts)
 {
-    Doc d = load_fixture(name);
+    Doc d = fixture_load(name);
     StoryList *list = NULL;
     char err[512] = "";
     int rc = feed_decode(d.data, d.len, opts, &list, err, sizeof(err));
@@ -73,7 +46,7 @@ decode_ok(const char *name, const FeedDecodeOpts *opts)
 static char *
 decode_fail(const char *name, FeedFormat format)
 {
-    Doc d = load_fixture(name);
+    Doc d = fixture_load(name);
     FeedDecodeOpts opts = {
         .feed_name = "wire", .source_override = NULL, .format = format};
     StoryList *list = &sentinel;

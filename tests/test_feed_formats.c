@@ -23,45 +23,19 @@
 #include "config.h"
 #include "feed.h"
 #include "story.h"
+#include "unittools.h"
 #include "util.h"
 
-#define FIXTURES "tests/fixtures/"
 #define RSQUO "\xE2\x80\x99"
 #define LDQUO "\xE2\x80\x9C"
 #define RDQUO "\xE2\x80\x9D"
 #define NDASH "\xE2\x80\x93"
 #define EURO "\xE2\x82\xAC"
 
-typedef struct Doc {
-    char *data; /* exactly len bytes, no NUL after: overreads hit ASan */
-    size_t len;
-} Doc;
-
-static Doc
-load(const char *name)
-{
-    char *path = xasprintf(FIXTURES "%s", name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s (tests run from the repository root)", path);
-    Buf b;
-    buf_init(&b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    free(path);
-    Doc d = {xmalloc(b.len ? b.len : 1), b.len};
-    memcpy(d.data, b.data ? b.data : "", b.len);
-    buf_deinit(&b);
-    return d;
-}
-
 static StoryList *
 decode_opts(const char *name, const FeedDecodeOpts *opts)
 {
-    Doc d = load(name);
+    Doc d = fixture_load(name);
     StoryList *list = NULL;
     char err[512] = "";
     int rc = feed_decode(d.data, d.len, opts, &list, err, sizeof(err));
@@ -81,7 +55,7 @@ decode(const char *name, FeedFormat format)
 static char *
 decode_error(const char *name, const FeedDecodeOpts *opts)
 {
-    Doc d = load(name);
+    Doc d = fixture_load(name);
     StoryList *list = (StoryList *)1;
     char err[512] = "";
     int rc = feed_decode(d.data, d.len, opts, &list, err, sizeof(err));
@@ -545,7 +519,7 @@ test_auto_detection(void **state)
         {"zero-byte.json", FEED_FORMAT_AUTO},
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-        Doc d = load(cases[i].file);
+        Doc d = fixture_load(cases[i].file);
         FeedFormat got = feed_detect(d.data, d.len);
         free(d.data);
         if (got != cases[i].want)
@@ -558,7 +532,7 @@ test_auto_detection(void **state)
         "{\"articles\":[{\"title\":\"T\",\"image\":\"https://i/x\"}]}";
     assert_int_equal(feed_detect(g, strlen(g)), FEED_FORMAT_GNEWS);
     /* Unknown JSON says how to read it. */
-    Doc d = load("map-city.json");
+    Doc d = fixture_load("map-city.json");
     FeedDecodeOpts opts = {.feed_name = "city"};
     StoryList *l = NULL;
     char err[512];
@@ -649,24 +623,24 @@ test_http_error_bodies(void **state)
 {
     (void)state;
     char err[512];
-    Doc d = load("newsapi-error.json");
+    Doc d = fixture_load("newsapi-error.json");
     feed_describe_http_error("headlines", 401, d.data, d.len, err, sizeof(err));
     assert_contains(err, "headlines: the server answered HTTP 401 (the API "
                          "key is missing or wrong): apiKeyInvalid: Your API "
                          "key is invalid");
     free(d.data);
-    d = load("gnews-error-quota.json");
+    d = fixture_load("gnews-error-quota.json");
     feed_describe_http_error("g", 403, d.data, d.len, err, sizeof(err));
     assert_contains(err, "g: the server answered HTTP 403 (access refused, or "
                          "the daily quota is used up): You have reached");
     free(d.data);
-    d = load("nyt-error.json");
+    d = fixture_load("nyt-error.json");
     feed_describe_http_error("n", 429, d.data, d.len, err, sizeof(err));
     assert_contains(err, "n: the server answered HTTP 429 (too many requests; "
                          "the service asks to slow down): Invalid ApiKey");
     free(d.data);
     /* An HTML body, no body, an odd status. */
-    d = load("broken-notjson.html");
+    d = fixture_load("broken-notjson.html");
     feed_describe_http_error("h", 500, d.data, d.len, err, sizeof(err));
     assert_string_equal(err, "h: the server answered HTTP 500 (the service "
                              "had an internal error)");
@@ -678,7 +652,7 @@ test_http_error_bodies(void **state)
     assert_string_equal(err, "feed: the server answered HTTP 418 (the service "
                              "refused the request)");
     /* A document that is no error document is not quoted. */
-    d = load("newsapi-ok.json");
+    d = fixture_load("newsapi-ok.json");
     feed_describe_http_error("h", 404, d.data, d.len, err, sizeof(err));
     assert_string_equal(err, "h: the server answered HTTP 404 (there is no "
                              "feed at this address)");
@@ -689,7 +663,7 @@ static void
 test_body_cap(void **state)
 {
     (void)state;
-    Doc d = load("newsapi-ok.json");
+    Doc d = fixture_load("newsapi-ok.json");
     FeedDecodeOpts opts = {.feed_name = "big", .max_bytes = d.len - 1};
     StoryList *l = (StoryList *)1;
     char err[256];

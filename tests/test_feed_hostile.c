@@ -28,9 +28,8 @@
 #include "clean.h"
 #include "feed.h"
 #include "story.h"
+#include "unittools.h"
 #include "util.h"
-
-#define FIXTURES "tests/fixtures/"
 
 /* Decodes len bytes (copied to an exact-size block, so ASan sees any
  * overread) with the format; returns the list or NULL with err. */
@@ -393,25 +392,6 @@ test_ten_megabyte_strings(void **state)
     buf_deinit(&doc);
 }
 
-static char *
-read_fixture(const char *name, size_t *len)
-{
-    char *path = xasprintf(FIXTURES "%s", name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    Buf b;
-    buf_init(&b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    free(path);
-    *len = b.len;
-    return buf_steal(&b);
-}
-
 static void
 assert_no_field_contains(const StoryList *l, const char *needle)
 {
@@ -476,8 +456,9 @@ static void
 test_billion_laughs(void **state)
 {
     (void)state;
-    size_t len;
-    char *doc = read_fixture("xml-billion-laughs.xml", &len);
+    Doc fx = fixture_load("xml-billion-laughs.xml");
+    char *doc = fx.data;
+    size_t len = fx.len;
     char err[512];
     StoryList *l = try_decode(doc, len, FEED_FORMAT_AUTO, 0, err, sizeof(err));
     if (!l)
@@ -550,8 +531,9 @@ test_external_entities(void **state)
     free(doc);
     close(fd);
 
-    size_t len;
-    doc = read_fixture("xml-xxe.xml", &len);
+    Doc fx = fixture_load("xml-xxe.xml");
+    doc = fx.data;
+    size_t len = fx.len;
     l = try_decode(doc, len, FEED_FORMAT_AUTO, 0, err, sizeof(err));
     if (!l)
         fail_msg("%s", err);

@@ -8,19 +8,11 @@
 #include <cJSON.h>
 
 #include "cache.h"
+#include "jsonutil.h"
 
 #define CACHE_MAGIC "newswire-cache"
 #define CACHE_MAX_STORIES 2000
 #define CACHE_FIELD_MAX 16384 /* bytes per string; feed text is far shorter */
-
-static void
-add_str(cJSON *o, const char *key, const char *v)
-{
-    if (v)
-        cJSON_AddStringToObject(o, key, v);
-    else
-        cJSON_AddNullToObject(o, key);
-}
 
 void
 cache_encode(const CacheEntry *e, Buf *out)
@@ -37,13 +29,13 @@ cache_encode(const CacheEntry *e, Buf *out)
     for (size_t i = 0; i < n; i++) {
         const Story *s = &e->stories->items[i];
         cJSON *o = cJSON_CreateObject();
-        add_str(o, "id", s->id);
-        add_str(o, "title", s->title);
-        add_str(o, "summary", s->summary);
-        add_str(o, "source", s->source);
-        add_str(o, "url", s->url);
-        add_str(o, "image", s->image);
-        add_str(o, "feed", s->feed);
+        json_add_string_or_null(o, "id", s->id);
+        json_add_string_or_null(o, "title", s->title);
+        json_add_string_or_null(o, "summary", s->summary);
+        json_add_string_or_null(o, "source", s->source);
+        json_add_string_or_null(o, "url", s->url);
+        json_add_string_or_null(o, "image", s->image);
+        json_add_string_or_null(o, "feed", s->feed);
         if (s->published_s == STORY_NO_TIME)
             cJSON_AddNullToObject(o, "published");
         else

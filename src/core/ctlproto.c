@@ -7,6 +7,7 @@
 
 #include "clean.h"
 #include "ctlproto.h"
+#include "jsonutil.h"
 #include "timefmt.h"
 
 const char CTL_USAGE[] = "next, prev, pause, resume, reload, refresh, "
@@ -276,13 +277,11 @@ add_time(cJSON *o, const char *key, int64_t unix_s)
     cJSON_AddStringToObject(o, key, iso);
 }
 
-static void
-add_string_or_null(cJSON *o, const char *key, const char *s)
+/* "" means none in these records: written as null. */
+static const char *
+nonempty(const char *s)
 {
-    if (s && *s)
-        cJSON_AddStringToObject(o, key, s);
-    else
-        cJSON_AddNullToObject(o, key);
+    return s && *s ? s : NULL;
 }
 
 char *
@@ -315,7 +314,7 @@ ctl_status_json(const CtlStatus *st, const FetchStatus *fetch)
     cJSON_AddStringToObject(ft, "state", st->fetch_stalled ? "stalled" : "ok");
     cJSON_AddNumberToObject(ft, "busy_s", (double)st->fetch_busy_s);
     cJSON_AddNumberToObject(o, "watchdog_usec", (double)st->watchdog_usec);
-    add_string_or_null(o, "config", st->config_path);
+    json_add_string_or_null(o, "config", nonempty(st->config_path));
     add_time(o, "last_ok", fetch ? fetch->last_ok_s : 0);
     cJSON *feeds = cJSON_AddArrayToObject(o, "feeds");
     for (int i = 0; fetch && i < fetch->feed_count; i++) {
@@ -328,7 +327,7 @@ ctl_status_json(const CtlStatus *st, const FetchStatus *fetch)
         add_time(fo, "next_attempt", f->next_attempt_s);
         cJSON_AddNumberToObject(fo, "failures", f->failures);
         cJSON_AddNumberToObject(fo, "stories", f->story_count);
-        add_string_or_null(fo, "error", f->error);
+        json_add_string_or_null(fo, "error", nonempty(f->error));
         cJSON_AddItemToArray(feeds, fo);
     }
     char *printed = cJSON_PrintUnformatted(o);

@@ -13,6 +13,7 @@
 
 #include "clean.h"
 #include "feeditem.h"
+#include "jsonutil.h"
 #include "timefmt.h"
 
 #define ID_MAX_BYTES 256
@@ -528,25 +529,16 @@ feed_describe_http_error(const char *feed_name, long status, const char *body,
 
 /* ---- --dump-feed ------------------------------------------------------- */
 
-static void
-add_str(cJSON *obj, const char *key, const char *value)
-{
-    if (value)
-        cJSON_AddStringToObject(obj, key, value);
-    else
-        cJSON_AddNullToObject(obj, key);
-}
-
 void
 feed_story_to_json(const Story *s, Buf *out)
 {
     cJSON *o = cJSON_CreateObject();
-    add_str(o, "id", s->id);
-    add_str(o, "title", s->title);
-    add_str(o, "summary", s->summary);
-    add_str(o, "source", s->source);
-    add_str(o, "url", s->url);
-    add_str(o, "image", s->image);
+    json_add_string_or_null(o, "id", s->id);
+    json_add_string_or_null(o, "title", s->title);
+    json_add_string_or_null(o, "summary", s->summary);
+    json_add_string_or_null(o, "source", s->source);
+    json_add_string_or_null(o, "url", s->url);
+    json_add_string_or_null(o, "image", s->image);
     if (s->published_s != STORY_NO_TIME) {
         char iso[TIME_ISO_SIZE];
         time_format_iso(s->published_s, iso, sizeof(iso));
@@ -555,7 +547,7 @@ feed_story_to_json(const Story *s, Buf *out)
         cJSON_AddNullToObject(o, "published");
     }
     cJSON_AddNumberToObject(o, "priority", s->priority);
-    add_str(o, "feed", s->feed);
+    json_add_string_or_null(o, "feed", s->feed);
     char *text = cJSON_PrintUnformatted(o);
     ASSERT(text);
     buf_appends(out, text);

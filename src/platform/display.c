@@ -54,7 +54,6 @@ typedef struct TextEntry {
     int tile_w[TILES_MAX];
     int tile_count;
     size_t bytes;
-    uint64_t last_frame;
     int64_t last_ns; /* clock_mono_ns() of the frame that last drew it */
 } TextEntry;
 
@@ -77,7 +76,6 @@ struct Display {
     int slots[TEXT_CACHE_SLOTS]; /* entry index + 1; 0 empty; -1 deleted */
     size_t cache_bytes;
     size_t cache_count;
-    uint64_t frame_no;
     int64_t frame_ns; /* clock_mono_ns() at the start of this frame */
     int64_t swept_ns; /* last sweep for idle texts */
     DisplayStats stats;
@@ -520,8 +518,8 @@ cache_make_room(Display *d, size_t extra_bytes)
         TextEntry *lru = NULL;
         for (size_t i = 0; i < TEXT_CACHE_MAX_ENTRIES; i++) {
             TextEntry *e = &d->entries[i];
-            if (e->text && e->last_frame < d->frame_no &&
-                (!lru || e->last_frame < lru->last_frame))
+            if (e->text && e->last_ns < d->frame_ns &&
+                (!lru || e->last_ns < lru->last_ns))
                 lru = e;
         }
         if (!lru)
@@ -646,7 +644,6 @@ cache_get(Display *d, FontRole font, Color color, Color bg, const char *text)
     uint64_t h = key_hash(font, look, text);
     TextEntry *e = cache_find(d, font, look, text, h);
     if (e) {
-        e->last_frame = d->frame_no;
         e->last_ns = d->frame_ns;
         return e;
     }
@@ -675,7 +672,6 @@ cache_get(Display *d, FontRole font, Color color, Color bg, const char *text)
     e->hash = h;
     e->w = surf->w;
     e->h = surf->h;
-    e->last_frame = d->frame_no;
     e->last_ns = d->frame_ns;
     d->cache_count++;
     if (upload_tiles(d, e, surf) < 0)
@@ -821,7 +817,6 @@ static void draw_frame(Display *d, const DrawList *dl);
 void
 display_draw(Display *d, const DrawList *dl)
 {
-    d->frame_no++;
     d->frame_ns = clock_mono_ns();
     cache_sweep(d);
     draw_frame(d, dl);
@@ -862,11 +857,8 @@ draw_frame(Display *d, const DrawList *dl)
     }
     d->damage_n =
         damage_update(&d->damage, dl, text_size_cb, d, screen, d->damage_rects);
-    if (d->damage_n == 0)
-        d->stats.frames_skipped++;
     for (int r = 0; r < d->damage_n; r++) {
         const Rect *area = &d->damage_rects[r];
-        d->stats.pixels_redrawn += (uint64_t)area->w * (uint64_t)area->h;
         for (size_t i = 0; i < dl->count; i++)
             draw_op(d, dl, &dl->ops[i], area);
     }

@@ -52,8 +52,6 @@ typedef struct DisplayStats {
     uint64_t textures_created;
     uint64_t bytes_uploaded;
     size_t textures_alive;
-    uint64_t pixels_redrawn; /* area of damage redrawn (software path) */
-    uint64_t frames_skipped; /* frames where nothing changed */
 } DisplayStats;
 
 typedef struct Display Display;
