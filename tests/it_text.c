@@ -84,28 +84,14 @@ teardown(void **state)
     return 0;
 }
 
-static char *
-read_text_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    Buf b;
-    buf_init(&b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    return buf_steal(&b);
-}
-
 /* Titles and summaries of a fixture, NULL-terminated; caller frees all. */
 static char **
 fixture_strings(const char *name)
 {
     char *path = xasprintf("tests/fixtures/script-%s.json", name);
-    char *text = read_text_file(path);
+    char *text = it_read_file(path, NULL);
+    if (!text)
+        fail_msg("cannot open %s", path);
     cJSON *root = cJSON_Parse(text);
     assert_non_null(root);
     const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");

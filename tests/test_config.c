@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "unittools.h"
 #include "util.h"
 
 #define NAME "t.conf"
@@ -933,22 +934,13 @@ test_fetch_protocols(void **state)
 static char *
 read_example(void)
 {
-    FILE *f = fopen(EXAMPLE_PATH, "r");
-    if (!f) {
+    char *text = file_load_text(EXAMPLE_PATH);
+    if (!text) {
         fail_msg("%s is missing (tests run from the repository root); it "
                  "must document every config key",
                  EXAMPLE_PATH);
     }
-    Buf b;
-    buf_init(&b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    if (!b.data)
-        buf_appends(&b, "");
-    return buf_steal(&b);
+    return text;
 }
 
 static char *

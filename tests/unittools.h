@@ -12,6 +12,10 @@ typedef struct Doc {
     size_t len;
 } Doc;
 
+/* A whole file as a NUL-terminated string (caller frees), or NULL when it
+ * cannot be opened. */
+char *file_load_text(const char *path);
+
 /* The bytes of tests/fixtures/NAME; fails the running test when it cannot
  * be read. Caller frees data. */
 Doc fixture_load(const char *name);
